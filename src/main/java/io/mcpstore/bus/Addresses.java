@@ -1,0 +1,51 @@
+package io.mcpstore.bus;
+
+/**
+ * Every event-bus address MCPStore uses. Nobody builds an address string anywhere else.
+ *
+ * <p>Message bodies are {@code JsonObject}s so that every address works unchanged on a clustered bus.
+ */
+public final class Addresses {
+    private Addresses() {}
+
+    private static final String UPSTREAM_PREFIX = "mcpstore.upstream.";
+    private static final String SESSION_PREFIX = "mcpstore.session.";
+
+    /**
+     * Request-reply to the upstream serving {@code service}. Request: {@code {method, params, session?}}. Reply:
+     * {@code {result}} or {@code {error: {code, message, data?}}} (the upstream's own JSON-RPC error, passed
+     * through). Failures carry a {@link Failures} code.
+     */
+    public static String upstream(String service) {
+        return UPSTREAM_PREFIX + service;
+    }
+
+    /**
+     * Publish: an upstream's full catalog and state, {@code {service, state, error?, tools, resources,
+     * resourceTemplates, prompts, capabilities, serverInfo}}. Sent on every state or list change.
+     */
+    public static final String CATALOG_CHANGED = "mcpstore.catalog.changed";
+
+    /** Publish: ask every upstream to publish its catalog again (a router that starts late catches up). */
+    public static final String CATALOG_REFRESH = "mcpstore.catalog.refresh";
+
+    /** Publish: an upstream's state transition, {@code {service, state, error?, at}}. */
+    public static final String UPSTREAM_STATE = "mcpstore.upstream.state";
+
+    /** Request-reply: the current config, {@code {revision, config}}. */
+    public static final String CONFIG_GET = "mcpstore.config.get";
+
+    /** Publish: a new config revision, {@code {revision, config}}. */
+    public static final String CONFIG_CHANGED = "mcpstore.config.changed";
+
+    /**
+     * Send: a message for one MCP client session, consumed by the router instance that holds its stream: {@code
+     * {message}} to deliver a JSON-RPC message, {@code {close: true}} to end the session's streams.
+     */
+    public static String session(String sessionId) {
+        return SESSION_PREFIX + sessionId;
+    }
+
+    /** Publish: a notification for every session that sees one of {@code services}: {@code {services, message}}. */
+    public static final String SESSIONS_NOTIFY = "mcpstore.sessions.notify";
+}

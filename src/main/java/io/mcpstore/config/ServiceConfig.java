@@ -1,0 +1,222 @@
+package io.mcpstore.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One upstream service, as a {@code services} entry reads: the {@code mcpServers} shape MCP clients use ({@code
+ * command}/{@code args}/{@code env} for stdio, {@code url}/{@code headers} for HTTP) plus gateway settings.
+ */
+public record ServiceConfig(
+        String name,
+        Transport transport,
+        String command,
+        List<String> args,
+        Map<String, String> env,
+        String cwd,
+        String url,
+        Map<String, String> headers,
+        long timeoutMs,
+        long pingIntervalMs,
+        int maxRestarts,
+        boolean enabled) {
+
+    public enum Transport {
+        STDIO("stdio"),
+        STREAMABLE_HTTP("streamable-http"),
+        SSE("sse");
+
+        private final String id;
+
+        Transport(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        static Transport parse(String key, String value) {
+            for (Transport t : values()) {
+                if (t.id.equals(value)) return t;
+            }
+            // Aliases other gateways and clients write.
+            return switch (value) {
+                case "http", "streamableHttp", "streamable_http", "streamable" -> STREAMABLE_HTTP;
+                default ->
+                    throw new ConfigException(
+                            key, "unknown transport '" + value + "' (expected stdio, streamable-http or sse)");
+            };
+        }
+    }
+
+    public static final long DEFAULT_TIMEOUT_MS = 60_000;
+    public static final long DEFAULT_PING_INTERVAL_MS = 30_000;
+    public static final int DEFAULT_MAX_RESTARTS = 10;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    public ServiceConfig {
+        args = List.copyOf(args);
+        env = Map.copyOf(env);
+        headers = Map.copyOf(headers);
+    }
+
+    public boolean isStdio() {
+        return transport == Transport.STDIO;
+    }
+
+    /**
+     * Reads and validates one entry. {@code key} is the entry's path for error messages ({@code services.NAME}).
+     */
+    public static ServiceConfig fromJson(String name, JsonObject json, String key) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new ConfigException(
+                    key, "service name must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+        }
+        if (json == null) throw new ConfigException(key, "must be an object");
+        String command = string(json, "command", key);
+        String url = string(json, "url", key);
+        String declared = string(json, "transport", key);
+        if (declared == null) declared = string(json, "type", key); // the mcpServers spelling
+        if (command != null && url != null) {
+            throw new ConfigException(key, "give either 'command' (stdio) or 'url' (HTTP), not both");
+        }
+        if (command == null && url == null) {
+            throw new ConfigException(key, "needs 'command' (a stdio server) or 'url' (an HTTP server)");
+        }
+        Transport transport;
+        if (command != null) {
+            transport = declared == null ? Transport.STDIO : Transport.parse(key + ".transport", declared);
+            if (transport != Transport.STDIO) {
+                throw new ConfigException(key + ".transport", "'" + declared + "' needs a 'url', not a 'command'");
+            }
+            if (command.isBlank()) throw new ConfigException(key + ".command", "must not be empty");
+        } else {
+            if (declared == null) {
+                transport = url.endsWith("/sse") ? Transport.SSE : Transport.STREAMABLE_HTTP;
+            } else {
+                transport = Transport.parse(key + ".transport", declared);
+            }
+            if (transport == Transport.STDIO) {
+                throw new ConfigException(key + ".transport", "stdio needs a 'command', not a 'url'");
+            }
+            validateUrl(url, key + ".url");
+        }
+        long timeoutMs = positiveLong(json, "timeoutMs", DEFAULT_TIMEOUT_MS, key);
+        long pingMs = nonNegativeLong(json, "pingIntervalMs", DEFAULT_PING_INTERVAL_MS, key);
+        long maxRestarts = nonNegativeLong(json, "maxRestarts", DEFAULT_MAX_RESTARTS, key);
+        Object enabled = json.getValue("enabled", Boolean.TRUE);
+        if (!(enabled instanceof Boolean)) throw new ConfigException(key + ".enabled", "must be true or false");
+        return new ServiceConfig(
+                name,
+                transport,
+                command,
+                stringList(json, "args", key),
+                stringMap(json, "env", key),
+                string(json, "cwd", key),
+                url,
+                stringMap(json, "headers", key),
+                timeoutMs,
+                pingMs,
+                (int) Math.min(maxRestarts, Integer.MAX_VALUE),
+                (Boolean) enabled);
+    }
+
+    /** The entry as the deployment config of its upstream verticle (and as the API shows it, minus secrets). */
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject().put("name", name).put("transport", transport.id());
+        if (command != null) json.put("command", command).put("args", new JsonArray(new ArrayList<>(args)));
+        if (!env.isEmpty()) json.put("env", new JsonObject(new LinkedHashMap<>(env)));
+        if (cwd != null) json.put("cwd", cwd);
+        if (url != null) json.put("url", url);
+        if (!headers.isEmpty()) json.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
+        return json.put("timeoutMs", timeoutMs)
+                .put("pingIntervalMs", pingIntervalMs)
+                .put("maxRestarts", maxRestarts)
+                .put("enabled", enabled);
+    }
+
+    /** Reads back what {@link #toJson()} wrote (a verticle's {@code config()}). */
+    public static ServiceConfig fromDeployment(JsonObject json) {
+        String name = json.getString("name");
+        return fromJson(name, json, "services." + name);
+    }
+
+    private static void validateUrl(String url, String key) {
+        try {
+            URI uri = new URI(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new ConfigException(key, "must be an http:// or https:// URL, got '" + url + "'");
+            }
+            if (uri.getHost() == null) throw new ConfigException(key, "has no host: '" + url + "'");
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(key, "is not a valid URL: " + e.getMessage());
+        }
+    }
+
+    static String string(JsonObject json, String field, String key) {
+        Object v = json.getValue(field);
+        if (v == null) return null;
+        if (v instanceof String s) return s;
+        if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
+        throw new ConfigException(key + "." + field, "must be a string");
+    }
+
+    private static long positiveLong(JsonObject json, String field, long dflt, String key) {
+        long v = nonNegativeLong(json, field, dflt, key);
+        if (v == 0) throw new ConfigException(key + "." + field, "must be greater than 0");
+        return v;
+    }
+
+    private static long nonNegativeLong(JsonObject json, String field, long dflt, String key) {
+        Object v = json.getValue(field);
+        if (v == null) return dflt;
+        long n;
+        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+            n = num.longValue();
+        } else if (v instanceof String s && s.matches("\\d+")) {
+            n = Long.parseLong(s);
+        } else {
+            throw new ConfigException(key + "." + field, "must be a whole number, got '" + v + "'");
+        }
+        if (n < 0) throw new ConfigException(key + "." + field, "must not be negative");
+        return n;
+    }
+
+    private static List<String> stringList(JsonObject json, String field, String key) {
+        Object v = json.getValue(field);
+        if (v == null) return List.of();
+        if (!(v instanceof JsonArray array)) throw new ConfigException(key + "." + field, "must be a list of strings");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            Object item = array.getValue(i);
+            if (item == null || item instanceof JsonObject || item instanceof JsonArray) {
+                throw new ConfigException(key + "." + field + "[" + i + "]", "must be a string");
+            }
+            out.add(String.valueOf(item));
+        }
+        return out;
+    }
+
+    private static Map<String, String> stringMap(JsonObject json, String field, String key) {
+        Object v = json.getValue(field);
+        if (v == null) return Map.of();
+        if (!(v instanceof JsonObject obj)) throw new ConfigException(key + "." + field, "must be a map of strings");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : obj.fieldNames()) {
+            Object item = obj.getValue(k);
+            if (item == null || item instanceof JsonObject || item instanceof JsonArray) {
+                throw new ConfigException(key + "." + field + "." + k, "must be a string");
+            }
+            out.put(k, String.valueOf(item));
+        }
+        return out;
+    }
+}
