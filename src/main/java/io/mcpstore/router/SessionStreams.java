@@ -1,0 +1,79 @@
+package io.mcpstore.router;
+
+import io.mcpstore.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The session streams this router instance holds (a Streamable HTTP GET stream, or a legacy SSE stream): where
+ * server-initiated messages for a session are written. Each listens on {@code mcpstore.session.<id>}.
+ */
+final class SessionStreams {
+    private record Held(String endpoint, SseStream stream, MessageConsumer<JsonObject> consumer) {}
+
+    private final Vertx vertx;
+    private final Map<String, Held> held = new HashMap<>();
+
+    SessionStreams(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    boolean has(String sessionId) {
+        return held.containsKey(sessionId);
+    }
+
+    int size() {
+        return held.size();
+    }
+
+    /** Holds {@code stream} for the session; completes once messages sent to the session can reach it. */
+    Future<Void> attach(String sessionId, String endpoint, SseStream stream) {
+        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.session(sessionId), msg -> {
+            JsonObject body = msg.body();
+            if (body.getBoolean("close", false)) {
+                detach(sessionId);
+                stream.end();
+            } else if (body.getJsonObject("message") != null) {
+                stream.message(body.getJsonObject("message"));
+            }
+        });
+        held.put(sessionId, new Held(endpoint, stream, consumer));
+        return consumer.completion();
+    }
+
+    void detach(String sessionId) {
+        Held h = held.remove(sessionId);
+        if (h != null) h.consumer().unregister();
+    }
+
+    /** Writes {@code message} to every held stream whose endpoint shows one of the changed services. */
+    void notify(Collection<String> services, JsonObject message, Function<String, Endpoint> endpoints) {
+        for (Held h : held.values()) {
+            Endpoint endpoint = endpoints.apply(h.endpoint());
+            if (endpoint != null && services.stream().anyMatch(endpoint.services()::contains)) {
+                h.stream().message(message);
+            }
+        }
+    }
+
+    void keepAlive() {
+        held.values().forEach(h -> h.stream().keepAlive());
+    }
+
+    Future<Void> closeAll() {
+        var ends = new ArrayList<Future<Void>>();
+        for (String id : new ArrayList<>(held.keySet())) {
+            Held h = held.get(id);
+            detach(id);
+            ends.add(h.stream().end());
+        }
+        return Future.join(ends).mapEmpty();
+    }
+}

@@ -1,0 +1,199 @@
+package io.mcpstore.router;
+
+import io.mcpstore.bus.Addresses;
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.ProtocolVersion;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Streamable HTTP transport (2025-11-25) on {@code <prefix>/mcp}: POST, GET and DELETE. */
+final class StreamableHttpHandler {
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final String VERSION_HEADER = "Mcp-Protocol-Version";
+
+    private final McpDispatcher dispatcher;
+    private final Sessions sessions;
+    private final SessionStreams streams;
+    private final String instanceTag;
+
+    StreamableHttpHandler(McpDispatcher dispatcher, Sessions sessions, SessionStreams streams, String instanceTag) {
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.streams = streams;
+        this.instanceTag = instanceTag;
+    }
+
+    void post(RoutingContext ctx, Endpoint endpoint) {
+        HttpServerRequest request = ctx.request();
+        if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
+            HttpReplies.error(
+                    ctx, 406, "Not Acceptable: the client must accept application/json and text/event-stream");
+            return;
+        }
+        if (!HttpReplies.isJson(request.getHeader("Content-Type"))) {
+            HttpReplies.error(ctx, 415, "Unsupported Media Type: the body must be application/json");
+            return;
+        }
+        Object parsed;
+        try {
+            parsed = Json.decodeValue(ctx.body().buffer());
+        } catch (DecodeException | NullPointerException e) {
+            HttpReplies.json(
+                    ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid JSON"));
+            return;
+        }
+        if (parsed instanceof JsonObject message) {
+            postMessage(ctx, endpoint, message);
+        } else if (parsed instanceof JsonArray batch) {
+            postBatch(ctx, endpoint, batch);
+        } else {
+            HttpReplies.json(
+                    ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC message"));
+        }
+    }
+
+    private void postMessage(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
+        String invalid = JsonRpcShape.problem(message);
+        if (invalid != null) {
+            HttpReplies.json(ctx, 400, JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid));
+            return;
+        }
+        if (McpMethods.INITIALIZE.equals(message.getString("method")) && JsonRpc.isRequest(message)) {
+            initialize(ctx, endpoint, message);
+            return;
+        }
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        if (!JsonRpc.isRequest(message)) {
+            // Notifications and responses are accepted as they are; nothing answers them.
+            ctx.response().setStatusCode(202).end();
+            return;
+        }
+        dispatcher.answer(endpoint, session, message).onSuccess(answer -> HttpReplies.json(ctx, 200, answer));
+    }
+
+    private void initialize(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
+        JsonObject params = message.getJsonObject("params", new JsonObject());
+        String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
+        JsonObject session = sessions.create(endpoint.prefix(), "streamable-http", negotiated, params);
+        ctx.response().putHeader(SESSION_HEADER, session.getString("id"));
+        HttpReplies.json(ctx, 200, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
+    }
+
+    /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
+    private void postBatch(RoutingContext ctx, Endpoint endpoint, JsonArray batch) {
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        String version = session.getString("protocolVersion");
+        if (!ProtocolVersion.allowsBatches(version)) {
+            HttpReplies.json(
+                    ctx,
+                    400,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.INVALID_REQUEST,
+                            "Invalid Request: JSON-RPC batches are not supported in protocol version " + version));
+            return;
+        }
+        if (batch.isEmpty()) {
+            HttpReplies.json(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
+            return;
+        }
+        List<Future<JsonObject>> answers = new ArrayList<>();
+        for (Object item : batch) {
+            JsonObject message = item instanceof JsonObject o ? o : null;
+            String invalid =
+                    message == null ? "Invalid Request: not a JSON-RPC message" : JsonRpcShape.problem(message);
+            if (invalid == null && McpMethods.INITIALIZE.equals(message.getString("method"))) {
+                invalid = "Invalid Request: initialize must not be part of a batch";
+            }
+            if (invalid != null) {
+                answers.add(Future.succeededFuture(
+                        JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid)));
+            } else if (JsonRpc.isRequest(message)) {
+                answers.add(dispatcher.answer(endpoint, session, message));
+            }
+        }
+        if (answers.isEmpty()) {
+            ctx.response().setStatusCode(202).end();
+            return;
+        }
+        Future.all(answers).onSuccess(all -> HttpReplies.json(ctx, 200, new JsonArray(all.list())));
+    }
+
+    void get(RoutingContext ctx, Endpoint endpoint) {
+        if (!accepts(ctx.request(), "text/event-stream")) {
+            HttpReplies.error(ctx, 406, "Not Acceptable: a GET stream needs Accept: text/event-stream");
+            return;
+        }
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        String id = session.getString("id");
+        if (streams.has(id)) {
+            HttpReplies.error(ctx, 409, "Conflict: this session already has a GET stream open");
+            return;
+        }
+        SseStream stream = SseStream.open(ctx.response().setStatusCode(200), instanceTag + "g");
+        ctx.response().closeHandler(v -> streams.detach(id));
+        streams.attach(id, endpoint.prefix(), stream).onSuccess(v -> stream.prime());
+    }
+
+    void delete(RoutingContext ctx, Endpoint endpoint) {
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        String id = session.getString("id");
+        sessions.remove(id);
+        // Every instance that holds a stream of this session ends it.
+        ctx.vertx().eventBus().publish(Addresses.session(id), new JsonObject().put("close", true));
+        ctx.response().setStatusCode(200).end();
+    }
+
+    /**
+     * The session a request names, after the 400 (no header), 404 (unknown or another endpoint's) and 400
+     * (unsupported protocol version) checks; {@code null} when the request has been answered with an error.
+     */
+    private JsonObject session(RoutingContext ctx, Endpoint endpoint) {
+        String id = ctx.request().getHeader(SESSION_HEADER);
+        if (id == null || id.isBlank()) {
+            HttpReplies.error(ctx, 400, "Bad Request: Mcp-Session-Id header is required");
+            return null;
+        }
+        JsonObject session = sessions.get(id);
+        if (session == null
+                || !endpoint.prefix().equals(session.getString("endpoint"))
+                || !"streamable-http".equals(session.getString("transport"))) {
+            HttpReplies.error(ctx, 404, "Session not found");
+            return null;
+        }
+        String version = ctx.request().getHeader(VERSION_HEADER);
+        if (version != null && !ProtocolVersion.isSupported(version)) {
+            HttpReplies.error(
+                    ctx,
+                    400,
+                    "Bad Request: unsupported protocol version " + version + " (supported: "
+                            + String.join(", ", ProtocolVersion.SUPPORTED) + ")");
+            return null;
+        }
+        return session;
+    }
+
+    private static boolean accepts(HttpServerRequest request, String type) {
+        String accept = request.getHeader("Accept");
+        if (accept == null) return false;
+        for (String part : accept.split(",")) {
+            String t = part.trim();
+            int semi = t.indexOf(';');
+            if (semi >= 0) t = t.substring(0, semi).trim();
+            if (t.equalsIgnoreCase(type) || t.equals("*/*")) return true;
+        }
+        return false;
+    }
+}
