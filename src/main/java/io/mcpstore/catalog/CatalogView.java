@@ -28,23 +28,41 @@ public final class CatalogView {
     private final JsonArray resourceTemplates = new JsonArray();
     private final Map<String, Target> toolTargets = new HashMap<>();
     private final Map<String, Target> promptTargets = new HashMap<>();
+    /** Public names that services which are down last published, to say which service a failed call needs. */
+    private final Map<String, ServiceCatalog> offline = new HashMap<>();
+
     private final Map<String, String> resourceOwners = new HashMap<>();
     private final List<TemplateRoute> templateRoutes = new ArrayList<>();
     private final List<String> resourceServices = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final long catalogVersion;
+    private final String separator;
 
-    private CatalogView(long catalogVersion) {
+    private CatalogView(long catalogVersion, String separator) {
         this.catalogVersion = catalogVersion;
+        this.separator = separator;
     }
 
     /** Builds the view of {@code services} (in that order: the first one wins a name under naming mode never). */
     public static CatalogView build(Catalog catalog, List<String> services, Naming naming) {
-        CatalogView view = new CatalogView(catalog.version());
+        CatalogView view = new CatalogView(catalog.version(), naming.separator());
         List<ServiceCatalog> available = new ArrayList<>();
         for (String name : services) {
             ServiceCatalog sc = catalog.service(name);
-            if (sc != null && sc.available()) available.add(sc);
+            if (sc == null) {
+                sc = ServiceCatalog.fromJson(new io.vertx.core.json.JsonObject().put("service", name));
+            }
+            if (sc.available()) {
+                available.add(sc);
+            } else {
+                for (Object o : sc.tools()) {
+                    if (o instanceof JsonObject t && t.getString("name") != null) {
+                        view.offline.put(t.getString("name"), sc);
+                        view.offline.put(sc.service() + naming.separator() + t.getString("name"), sc);
+                    }
+                }
+                view.offline.put(sc.service() + naming.separator(), sc);
+            }
         }
         view.addNamed("tool", available, ServiceCatalog::tools, naming, view.tools, view.toolTargets);
         view.addNamed("prompt", available, ServiceCatalog::prompts, naming, view.prompts, view.promptTargets);
@@ -79,6 +97,19 @@ public final class CatalogView {
 
     public Target tool(String publicName) {
         return toolTargets.get(publicName);
+    }
+
+    /**
+     * The service that is down and would serve {@code publicName}: one that last listed it, or whose name (with
+     * the separator) it starts with. {@code null} when no unavailable service claims it.
+     */
+    public ServiceCatalog unavailableOwner(String publicName) {
+        ServiceCatalog sc = offline.get(publicName);
+        if (sc != null) return sc;
+        for (Map.Entry<String, ServiceCatalog> e : offline.entrySet()) {
+            if (e.getKey().endsWith(separator) && publicName.startsWith(e.getKey())) return e.getValue();
+        }
+        return null;
     }
 
     public Target prompt(String publicName) {

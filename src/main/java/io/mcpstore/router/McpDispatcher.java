@@ -149,8 +149,16 @@ final class McpDispatcher {
         if (args != null && !(args instanceof JsonObject)) {
             throw McpException.invalidParams("tools/call arguments must be an object");
         }
-        CatalogView.Target target = view(endpoint).tool(name);
-        if (target == null) throw McpException.invalidParams("Unknown tool: '" + name + "'");
+        CatalogView view = view(endpoint);
+        CatalogView.Target target = view.tool(name);
+        if (target == null) {
+            ServiceCatalog down = view.unavailableOwner(name);
+            if (down == null) throw McpException.invalidParams("Unknown tool: '" + name + "'");
+            throw new McpException(
+                    JsonRpc.CONNECTION_CLOSED,
+                    "Tool '" + name + "' belongs to service '" + down.service() + "', which is unavailable: "
+                            + down.state() + (down.error() == null ? "" : " (" + down.error() + ")"));
+        }
         long start = System.nanoTime();
         return call(target.service(), McpMethods.TOOLS_CALL, renamed(params, "name", target.name()), session)
                 .andThen(ar ->

@@ -95,4 +95,16 @@ class CatalogViewTest {
                 .isInstanceOf(McpException.class)
                 .hasMessageContaining("Invalid cursor");
     }
+
+    @Test
+    void aToolOfAServiceThatIsDownNamesThatService() {
+        CatalogView view = CatalogView.build(
+                CATALOG.with(service("never", "failed")),
+                List.of("github", "down", "never"),
+                new Naming(Naming.Mode.ALWAYS, "__"));
+        assertThat(view.tool("down__search")).isNull();
+        assertThat(view.unavailableOwner("down__search").service()).isEqualTo("down");
+        assertThat(view.unavailableOwner("never__anything").service()).isEqualTo("never");
+        assertThat(view.unavailableOwner("nobody__x")).isNull();
+    }
 }
