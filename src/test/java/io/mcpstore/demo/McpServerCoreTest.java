@@ -114,22 +114,24 @@ class McpServerCoreTest {
             ctx.progress(2, 2.0, null);
             return CompletableFuture.completedFuture(ToolResults.text("done"));
         }));
-        JsonObject params =
+        JsonObject asked =
                 new JsonObject().put("name", "steps").put("_meta", new JsonObject().put("progressToken", "p1"));
-        core.handle(
-                        new JsonObject()
-                                .put("jsonrpc", "2.0")
-                                .put("id", 1)
-                                .put("method", "tools/call")
-                                .put("params", params),
-                        related::add)
-                .join();
+        core.handle(call(1, asked), related::add).join();
         assertThat(related)
                 .extracting(m -> m.getJsonObject("params").getDouble("progress"))
                 .containsExactly(1.0, 2.0);
         related.clear();
-        request(2, "tools/call", new JsonObject().put("name", "steps"));
+        core.handle(call(2, new JsonObject().put("name", "steps")), related::add)
+                .join();
         assertThat(related).isEmpty();
+    }
+
+    private static JsonObject call(int id, JsonObject params) {
+        return new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", id)
+                .put("method", "tools/call")
+                .put("params", params);
     }
 
     private static int errorCode(JsonObject response) {
