@@ -104,6 +104,11 @@ public final class StdioServer {
     }
 
     private void receive(String line) {
+        if (line.stripLeading().startsWith("[")) {
+            // Batches existed only in 2025-03-26, which stdio clients do not use with us.
+            send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid request: batches are not supported"));
+            return;
+        }
         JsonObject message;
         try {
             message = new JsonObject(line);
