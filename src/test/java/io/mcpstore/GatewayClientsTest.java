@@ -41,8 +41,12 @@ class GatewayClientsTest {
 
     private static McpSyncClient javaClient(String transport) {
         McpClientTransport t = transport.equals("sse")
-                ? HttpClientSseClientTransport.builder(gateway.url()).sseEndpoint("/sse").build()
-                : HttpClientStreamableHttpTransport.builder(gateway.url()).endpoint("/mcp").build();
+                ? HttpClientSseClientTransport.builder(gateway.url())
+                        .sseEndpoint("/sse")
+                        .build()
+                : HttpClientStreamableHttpTransport.builder(gateway.url())
+                        .endpoint("/mcp")
+                        .build();
         McpSyncClient client = McpClient.sync(t)
                 .requestTimeout(Duration.ofSeconds(20))
                 .initializationTimeout(Duration.ofSeconds(20))
@@ -65,7 +69,8 @@ class GatewayClientsTest {
                     .toList();
             assertThat(tools).contains("everything__echo", "everything__get-sum", "fx__echo", "fx__add");
 
-            var echo = client.callTool(new McpSchema.CallToolRequest("everything__echo", Map.of("message", "hi there")));
+            var echo =
+                    client.callTool(new McpSchema.CallToolRequest("everything__echo", Map.of("message", "hi there")));
             assertThat(echo.isError()).isNotEqualTo(Boolean.TRUE);
             assertThat(text(echo)).contains("hi there");
             var sum = client.callTool(new McpSchema.CallToolRequest("everything__get-sum", Map.of("a", 19, "b", 23)));
@@ -93,10 +98,20 @@ class GatewayClientsTest {
         TsClient.Outcome outcome = TsClient.run(
                 url,
                 transport,
-                "--call", "everything__echo", "--args", "{\"message\":\"from ts\"}",
-                "--call", "fx__add", "--args", "{\"a\":1,\"b\":2}",
-                "--prompt", "fx__fixture_prompt", "--prompt-args", "{\"topic\":\"otters\"}",
-                "--read", "fixture://static");
+                "--call",
+                "everything__echo",
+                "--args",
+                "{\"message\":\"from ts\"}",
+                "--call",
+                "fx__add",
+                "--args",
+                "{\"a\":1,\"b\":2}",
+                "--prompt",
+                "fx__fixture_prompt",
+                "--prompt-args",
+                "{\"topic\":\"otters\"}",
+                "--read",
+                "fixture://static");
         assertThat(outcome.exitCode()).as(outcome.output().encode()).isZero();
         JsonObject out = outcome.output();
         assertThat(out.getJsonObject("serverInfo").getString("name")).isEqualTo("mcpstore");

@@ -24,14 +24,14 @@ class GatewayFaultsTest {
 
     @Test
     void aKilledChildFailsTheCallInFlightAndIsRestarted() throws Exception {
-        try (TestGateway gateway = TestGateway.startReady(
-                Upstreams.services("fx", Upstreams.fixtureStdio("--name", "victim")))) {
+        try (TestGateway gateway =
+                TestGateway.startReady(Upstreams.services("fx", Upstreams.fixtureStdio("--name", "victim")))) {
             McpSession session = McpSession.open(gateway, "/mcp");
             List<ProcessHandle> before = fixtureChildren("victim");
             assertThat(before).hasSize(1);
 
-            CompletableFuture<JsonObject> call = CompletableFuture.supplyAsync(
-                    () -> session.call("fx__slow", new JsonObject().put("ms", 30_000)));
+            CompletableFuture<JsonObject> call =
+                    CompletableFuture.supplyAsync(() -> session.call("fx__slow", new JsonObject().put("ms", 30_000)));
             TestGateway.sleep(500);
             before.get(0).destroyForcibly();
 
@@ -83,7 +83,8 @@ class GatewayFaultsTest {
             assertThat(gateway.get("/health/ready").statusCode()).isEqualTo(503);
 
             McpSession session = McpSession.open(gateway, "/mcp");
-            assertThat(session.call("fx__echo", new JsonObject().put("text", "ok")).getJsonObject("result"))
+            assertThat(session.call("fx__echo", new JsonObject().put("text", "ok"))
+                            .getJsonObject("result"))
                     .isNotNull();
             JsonObject down = session.call("gone__anything", new JsonObject());
             assertThat(down.getJsonObject("error").getString("message"))
@@ -100,7 +101,9 @@ class GatewayFaultsTest {
             McpSession session = McpSession.open(gateway, "/mcp");
             JsonObject garbage = session.call("fx__garbage", new JsonObject());
             assertThat(garbage.getJsonObject("result")).as(garbage.encode()).isNotNull();
-            assertThat(session.call("fx__echo", new JsonObject().put("text", "clean")).getJsonObject("result").encode())
+            assertThat(session.call("fx__echo", new JsonObject().put("text", "clean"))
+                            .getJsonObject("result")
+                            .encode())
                     .contains("clean");
             assertThat(gateway.state("fx")).isEqualTo("ready");
         }

@@ -18,7 +18,8 @@ class GatewayOperationsTest {
             assertThat(gateway.get("/health/live").statusCode()).isEqualTo(200);
             HttpResponse<String> ready = gateway.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
-            JsonObject fx = new JsonObject(ready.body()).getJsonArray("services").getJsonObject(0);
+            JsonObject fx =
+                    new JsonObject(ready.body()).getJsonArray("services").getJsonObject(0);
             assertThat(fx.getString("name")).isEqualTo("fx");
             assertThat(fx.getString("state")).isEqualTo("ready");
             assertThat(fx.getInteger("tools")).isGreaterThan(3);

@@ -34,7 +34,14 @@ class GatewayProtocolTest {
         JsonObject config = Upstreams.services(
                         "fx", Upstreams.fixtureStdio("--name", "fx"),
                         "fy", Upstreams.fixtureStdio("--name", "fy", "--prefix", "y_"))
-                .put("apps", new JsonObject().put("only-y", new JsonObject().put("prefix", "/only-y").put("services", new JsonArray().add("fy"))))
+                .put(
+                        "apps",
+                        new JsonObject()
+                                .put(
+                                        "only-y",
+                                        new JsonObject()
+                                                .put("prefix", "/only-y")
+                                                .put("services", new JsonArray().add("fy"))))
                 .put("catalog", new JsonObject().put("pageSize", 4))
                 .put("http", new JsonObject().put("maxBodyBytes", 64 * 1024));
         gateway = TestGateway.startReady(config);
@@ -65,20 +72,23 @@ class GatewayProtocolTest {
         JsonObject result = new JsonObject(init.body()).getJsonObject("result");
         assertThat(result.getString("protocolVersion")).isEqualTo("2025-11-25");
         assertThat(result.getJsonObject("serverInfo").getString("name")).isEqualTo("mcpstore");
-        assertThat(result.getJsonObject("capabilities").getJsonObject("tools").getBoolean("listChanged")).isTrue();
+        assertThat(result.getJsonObject("capabilities").getJsonObject("tools").getBoolean("listChanged"))
+                .isTrue();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"})
     void everySupportedVersionIsAnsweredWithItself(String version) {
-        JsonObject result = new JsonObject(gateway.post("/mcp", McpSession.initialize(version), Map.of()).body())
+        JsonObject result = new JsonObject(gateway.post("/mcp", McpSession.initialize(version), Map.of())
+                        .body())
                 .getJsonObject("result");
         assertThat(result.getString("protocolVersion")).isEqualTo(version);
     }
 
     @Test
     void anUnknownVersionIsAnsweredWithTheLatest() {
-        JsonObject result = new JsonObject(gateway.post("/mcp", McpSession.initialize("1999-01-01"), Map.of()).body())
+        JsonObject result = new JsonObject(gateway.post("/mcp", McpSession.initialize("1999-01-01"), Map.of())
+                        .body())
                 .getJsonObject("result");
         assertThat(result.getString("protocolVersion")).isEqualTo("2025-11-25");
     }
@@ -90,23 +100,29 @@ class GatewayProtocolTest {
         assertThat(first.getJsonArray("tools")).hasSize(4);
         assertThat(first.getString("nextCursor")).isNotBlank();
         List<String> all = toolNames(session, "/mcp");
-        assertThat(all).contains("fx__echo", "fx__add", "fy__y_echo", "fy__y_add").doesNotHaveDuplicates();
+        assertThat(all)
+                .contains("fx__echo", "fx__add", "fy__y_echo", "fy__y_add")
+                .doesNotHaveDuplicates();
     }
 
     @Test
     void aCallReachesTheUpstreamThatOwnsTheTool() {
         McpSession session = McpSession.open(gateway, "/mcp");
-        JsonObject fx = session.call("fx__echo", new JsonObject().put("text", "hello")).getJsonObject("result");
-        assertThat(fx.getJsonArray("content").getJsonObject(0).getString("text")).contains("hello");
-        JsonObject sum = session.call("fy__y_add", new JsonObject().put("a", 2).put("b", 40)).getJsonObject("result");
+        JsonObject fx =
+                session.call("fx__echo", new JsonObject().put("text", "hello")).getJsonObject("result");
+        assertThat(fx.getJsonArray("content").getJsonObject(0).getString("text"))
+                .contains("hello");
+        JsonObject sum = session.call("fy__y_add", new JsonObject().put("a", 2).put("b", 40))
+                .getJsonObject("result");
         assertThat(sum.encode()).contains("42");
     }
 
     @Test
     void resourcesTemplatesAndPromptsAreMergedAndRouted() {
         McpSession session = McpSession.open(gateway, "/mcp");
-        JsonArray resources =
-                session.request("resources/list", new JsonObject()).getJsonObject("result").getJsonArray("resources");
+        JsonArray resources = session.request("resources/list", new JsonObject())
+                .getJsonObject("result")
+                .getJsonArray("resources");
         assertThat(resources.encode()).contains("fixture://static");
         JsonObject read = session.request("resources/read", new JsonObject().put("uri", "fixture://static"));
         assertThat(read.getJsonObject("result").getJsonArray("contents")).isNotEmpty();
@@ -118,7 +134,9 @@ class GatewayProtocolTest {
         assertThat(templates.encode()).contains("fixture://items/{id}");
         JsonObject prompt = session.request(
                 "prompts/get",
-                new JsonObject().put("name", "fx__fixture_prompt").put("arguments", new JsonObject().put("topic", "otters")));
+                new JsonObject()
+                        .put("name", "fx__fixture_prompt")
+                        .put("arguments", new JsonObject().put("topic", "otters")));
         assertThat(prompt.getJsonObject("result").encode()).contains("otters");
         JsonObject missing = session.request("resources/read", new JsonObject().put("uri", "nowhere://x"));
         assertThat(missing.getJsonObject("error").getInteger("code")).isEqualTo(-32002);
@@ -128,7 +146,9 @@ class GatewayProtocolTest {
     void anAppShowsOnlyItsServicesAndKeepsItsSessions() {
         McpSession app = McpSession.open(gateway, "/only-y/mcp");
         assertThat(toolNames(app, "/only-y/mcp")).isNotEmpty().allMatch(n -> n.startsWith("fy__"));
-        assertThat(app.call("fx__echo", new JsonObject().put("text", "x")).getJsonObject("error").getString("message"))
+        assertThat(app.call("fx__echo", new JsonObject().put("text", "x"))
+                        .getJsonObject("error")
+                        .getString("message"))
                 .contains("Unknown tool");
         // The app's session is not a session of the gateway's own endpoint.
         HttpResponse<String> elsewhere = gateway.post(
@@ -165,13 +185,15 @@ class GatewayProtocolTest {
                 + "\"arguments\":{\"text\":\"" + "a".repeat(70 * 1024) + "\"}}}";
         assertThat(session.post(big).statusCode()).isEqualTo(413);
         // The session is still fine afterwards.
-        assertThat(session.request("ping", new JsonObject()).getJsonObject("result")).isEmpty();
+        assertThat(session.request("ping", new JsonObject()).getJsonObject("result"))
+                .isEmpty();
     }
 
     @Test
     void notificationsAndResponsesAre202WithNoBody() {
         McpSession session = McpSession.open(gateway, "/mcp");
-        HttpResponse<String> notification = session.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        HttpResponse<String> notification =
+                session.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         assertThat(notification.statusCode()).isEqualTo(202);
         assertThat(notification.body()).isEmpty();
         HttpResponse<String> response = session.post("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"result\":{}}");
@@ -182,10 +204,13 @@ class GatewayProtocolTest {
     void sessionRulesFollowTheSpec() {
         String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
         assertThat(gateway.post("/mcp", ping, Map.of()).statusCode()).isEqualTo(400);
-        assertThat(gateway.post("/mcp", ping, Map.of("Mcp-Session-Id", "no-such-session")).statusCode())
+        assertThat(gateway.post("/mcp", ping, Map.of("Mcp-Session-Id", "no-such-session"))
+                        .statusCode())
                 .isEqualTo(404);
         McpSession session = McpSession.open(gateway, "/mcp");
-        assertThat(session.post(ping, Map.of("Mcp-Protocol-Version", "2099-01-01")).statusCode()).isEqualTo(400);
+        assertThat(session.post(ping, Map.of("Mcp-Protocol-Version", "2099-01-01"))
+                        .statusCode())
+                .isEqualTo(400);
         HttpResponse<String> delete = gateway.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/mcp"))
                 .header("Mcp-Session-Id", session.id())
                 .DELETE()
@@ -222,9 +247,11 @@ class GatewayProtocolTest {
     @Test
     void dnsRebindingIsRefused() {
         String init = McpSession.initialize("2025-11-25");
-        assertThat(gateway.post("/mcp", init, Map.of("Origin", "http://evil.example.com")).statusCode())
+        assertThat(gateway.post("/mcp", init, Map.of("Origin", "http://evil.example.com"))
+                        .statusCode())
                 .isEqualTo(403);
-        assertThat(gateway.post("/mcp", init, Map.of("Origin", "http://localhost:3000")).statusCode())
+        assertThat(gateway.post("/mcp", init, Map.of("Origin", "http://localhost:3000"))
+                        .statusCode())
                 .isEqualTo(200);
         assertThat(rawStatus("POST /mcp HTTP/1.1\r\nHost: evil.example.com\r\nAccept: application/json, "
                         + "text/event-stream\r\nContent-Type: application/json\r\nContent-Length: " + init.length()
@@ -234,7 +261,8 @@ class GatewayProtocolTest {
 
     /** java.net.http will not let a test set Host, so this one speaks HTTP/1.1 on a socket. */
     private static int rawStatus(String request) {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.store().port())) {
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", gateway.store().port())) {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
             String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
                     .readLine();
@@ -327,10 +355,13 @@ class GatewayProtocolTest {
         assertThat(posted.statusCode()).isEqualTo(202);
         gateway.post(endpoint, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}", Map.of());
         String init = nextData(lines);
-        assertThat(new JsonObject(init).getJsonObject("result").getString("protocolVersion")).isEqualTo("2024-11-05");
+        assertThat(new JsonObject(init).getJsonObject("result").getString("protocolVersion"))
+                .isEqualTo("2024-11-05");
         String list = nextData(lines);
         assertThat(list).contains("fy__y_echo").doesNotContain("fx__echo");
-        assertThat(gateway.post("/only-y/message?sessionId=nope", "{}", Map.of()).statusCode()).isEqualTo(404);
+        assertThat(gateway.post("/only-y/message?sessionId=nope", "{}", Map.of())
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     private static String nextData(BlockingQueue<String> lines) throws InterruptedException {
@@ -343,6 +374,7 @@ class GatewayProtocolTest {
 
     private static void assertError(HttpResponse<String> response, int status, int code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(new JsonObject(response.body()).getJsonObject("error").getInteger("code")).isEqualTo(code);
+        assertThat(new JsonObject(response.body()).getJsonObject("error").getInteger("code"))
+                .isEqualTo(code);
     }
 }

@@ -25,24 +25,23 @@ class MainTest {
     Path dir;
 
     private Process gateway(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Upstreams.JAVA, "-cp", System.getProperty("java.class.path"), "io.mcpstore.Main"));
+        List<String> command = new ArrayList<>(
+                List.of(Upstreams.JAVA, "-cp", System.getProperty("java.class.path"), "io.mcpstore.Main"));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectError(dir.resolve("stderr.log").toFile())
+                .start();
     }
 
     @Test
     void servesOnAFreePortAndStopsItsChildrenOnExit() throws Exception {
         Path config = dir.resolve("gateway.yaml");
-        Files.writeString(
-                config,
-                """
+        Files.writeString(config, """
                 services:
                   fx:
                     command: %s
                     args: ["-cp", "%s", "io.mcpstore.fixture.FixtureServer", "stdio", "--name", "main-test"]
-                """
-                        .formatted(Upstreams.JAVA, System.getProperty("java.class.path")));
+                """.formatted(Upstreams.JAVA, System.getProperty("java.class.path")));
         Process process = gateway("--config", config.toString(), "--port", "0");
         try {
             BufferedReader out =
@@ -57,7 +56,9 @@ class MainTest {
             assertThat(live.statusCode()).isEqualTo(200);
             // Wait until the stdio child is up, then stop the gateway as a service manager would (SIGTERM).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (http.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(),
+            while (http.send(
+                                    HttpRequest.newBuilder(URI.create(url + "/health/ready"))
+                                            .build(),
                                     HttpResponse.BodyHandlers.ofString())
                             .statusCode()
                     != 200) {

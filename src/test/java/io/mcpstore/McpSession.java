@@ -39,10 +39,14 @@ public final class McpSession {
                 .put("jsonrpc", "2.0")
                 .put("id", 1)
                 .put("method", "initialize")
-                .put("params", new JsonObject()
-                        .put("protocolVersion", version)
-                        .put("capabilities", new JsonObject())
-                        .put("clientInfo", new JsonObject().put("name", "test").put("version", "1")))
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put("protocolVersion", version)
+                                .put("capabilities", new JsonObject())
+                                .put(
+                                        "clientInfo",
+                                        new JsonObject().put("name", "test").put("version", "1")))
                 .encode();
     }
 

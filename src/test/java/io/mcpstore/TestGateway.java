@@ -32,7 +32,7 @@ public final class TestGateway implements AutoCloseable {
         JsonObject json = config.copy();
         JsonObject http = json.getJsonObject("http", new JsonObject());
         json.put("http", http.put("host", "127.0.0.1").put("port", http.getInteger("port", 0)));
-        return new TestGateway(McpStore.start(GatewayConfig.fromJson(json)).await(30, TimeUnit.SECONDS));
+        return new TestGateway(await(McpStore.start(GatewayConfig.fromJson(json))));
     }
 
     /** Starts a gateway and waits until every service is ready. */
@@ -126,7 +126,15 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        store.close().await(30, TimeUnit.SECONDS);
+        await(store.close());
+    }
+
+    static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.await(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("not done within 30 s", e);
+        }
     }
 
     static void sleep(long ms) {

@@ -10,7 +10,8 @@ import java.util.List;
 public final class Upstreams {
     private Upstreams() {}
 
-    public static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    public static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     public static final Path NODE_DIR = Path.of(System.getProperty("mcpstore.node.dir", "src/test/node"));
 
     /** Our fixture server as a stdio child process, started from the test classpath. */
@@ -28,7 +29,9 @@ public final class Upstreams {
 
     /** {@code @modelcontextprotocol/server-everything} over stdio, from the pinned npm install. */
     public static JsonObject everythingStdio() {
-        return new JsonObject().put("command", "node").put("args", new JsonArray().add(everythingScript()).add("stdio"));
+        return new JsonObject()
+                .put("command", "node")
+                .put("args", new JsonArray().add(everythingScript()).add("stdio"));
     }
 
     public static String everythingScript() {
