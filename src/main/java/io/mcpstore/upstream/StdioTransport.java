@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -185,27 +187,33 @@ final class StdioTransport implements Transport {
         });
     }
 
-    /** The MCP way first (close stdin and let it leave), then SIGTERM, then SIGKILL, for the whole tree. */
     private Future<Void> terminate() {
         Process p = process;
         Promise<Void> ended = Promise.promise();
         stdin.execute(
-                () -> { // after the writes already queued
-                    List<ProcessHandle> tree = ChildProcesses.tree(p);
-                    try {
-                        p.getOutputStream().close();
-                        p.waitFor(STDIN_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (IOException ignored) {
-                        // already gone
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    ChildProcesses.end(tree, TERM_GRACE);
-                    ChildProcesses.end(p, Duration.ZERO);
-                    log.info("service '{}' process {} ended", service.name(), p.pid());
+                () -> { // behind the writes already queued
+                    end(p);
                     context.runOnContext(v -> ended.complete());
                 });
         return ended.future();
+    }
+
+    /** The MCP way first (close stdin and let it leave), then SIGTERM, then SIGKILL, for the whole tree. */
+    private void end(Process p) {
+        Set<ProcessHandle> tree = new LinkedHashSet<>(ChildProcesses.tree(p));
+        try {
+            p.getOutputStream().close();
+            p.waitFor(STDIN_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException alreadyGone) {
+            // nothing to close
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // A wrapper script may have started more children meanwhile (e.g. "server; cleanup"): those too.
+        if (p.isAlive()) tree.addAll(ChildProcesses.tree(p));
+        ChildProcesses.end(List.copyOf(tree), TERM_GRACE);
+        ChildProcesses.end(p, Duration.ZERO);
+        log.info("service '{}' process {} ended", service.name(), p.pid());
     }
 
     @Override
