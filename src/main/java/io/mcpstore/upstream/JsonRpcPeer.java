@@ -60,8 +60,7 @@ final class JsonRpcPeer {
     /** Opens the transport; {@code lost} fires once if the connection drops, after every pending call failed. */
     Future<Void> open(Handler<Throwable> lost) {
         return transport.open(this::receive, cause -> {
-            failAll(UpstreamException.unavailable(
-                    "service '" + service + "' lost its connection: " + cause.getMessage()));
+            failAll(UpstreamException.unavailable(service, "connection lost: " + cause.getMessage()));
             lost.handle(cause);
         });
     }
@@ -115,7 +114,7 @@ final class JsonRpcPeer {
 
     private Throwable sendFailure(Throwable cause) {
         if (cause instanceof SessionExpiredException || cause instanceof UpstreamException) return cause;
-        return UpstreamException.unavailable("service '" + service + "' is unreachable: " + cause.getMessage());
+        return UpstreamException.unavailable(service, cause.getMessage());
     }
 
     private void settle(long id, JsonObject response, Throwable failure) {

@@ -86,7 +86,7 @@ public final class UpstreamVerticle extends VerticleBase {
         JsonRpcPeer current = peer;
         peer = null;
         if (current == null) return Future.succeededFuture();
-        current.failAll(UpstreamException.unavailable("service '" + service.name() + "' is stopping"));
+        current.failAll(UpstreamException.unavailable(service.name(), "stopping"));
         return current.close();
     }
 
@@ -187,10 +187,11 @@ public final class UpstreamVerticle extends VerticleBase {
 
     private void onAttemptFailed(JsonRpcPeer attempt, Throwable cause) {
         peer = null;
-        attempt.failAll(UpstreamException.unavailable(unavailableMessage()));
+        String reason = "cannot connect: " + UpstreamException.reasonOf(cause);
+        attempt.failAll(UpstreamException.unavailable(service.name(), reason));
         attempt.close();
         failedAttempts++;
-        restartLater("cannot connect: " + cause.getMessage());
+        restartLater(reason);
     }
 
     /** The connection dropped (the process exited, the server went away, pings went unanswered). */
@@ -198,8 +199,8 @@ public final class UpstreamVerticle extends VerticleBase {
         if (peer != connection) return;
         peer = null;
         cancelPing();
-        String reason = "connection lost: " + cause.getMessage();
-        connection.failAll(UpstreamException.unavailable("service '" + service.name() + "' is unavailable: " + reason));
+        String reason = "connection lost: " + UpstreamException.reasonOf(cause);
+        connection.failAll(UpstreamException.unavailable(service.name(), reason));
         connection.close();
         if (readySince > 0 && System.currentTimeMillis() - readySince >= BACKOFF_MAX_MS) {
             backoffStep = 0; // it had been up a while: this is not a crash loop
@@ -277,7 +278,7 @@ public final class UpstreamVerticle extends VerticleBase {
             if (pingFailures >= PING_FAILURES_BEFORE_RECONNECT) {
                 onLost(connection, new IOException(pingFailures + " pings in a row failed"));
             } else {
-                error = "ping failed: " + answer.cause().getMessage();
+                error = "ping failed: " + UpstreamException.reasonOf(answer.cause());
                 setState(UpstreamState.DEGRADED);
             }
         });
@@ -345,7 +346,7 @@ public final class UpstreamVerticle extends VerticleBase {
 
     private Future<JsonObject> forwardOnce(JsonRpcPeer connection, String method, JsonObject params) {
         if (connection == null || !state.acceptsCalls()) {
-            return Future.failedFuture(UpstreamException.unavailable(unavailableMessage()));
+            return Future.failedFuture(new UpstreamException(Failures.UNAVAILABLE, unavailableMessage(), error));
         }
         return connection.request(method, params, service.timeoutMs()).map(UpstreamVerticle::reply);
     }
