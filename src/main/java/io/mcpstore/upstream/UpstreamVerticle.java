@@ -275,10 +275,11 @@ public final class UpstreamVerticle extends VerticleBase {
                 return;
             }
             pingFailures++;
+            String reason = UpstreamException.reasonOf(answer.cause());
             if (pingFailures >= PING_FAILURES_BEFORE_RECONNECT) {
-                onLost(connection, new IOException(pingFailures + " pings in a row failed"));
+                onLost(connection, new IOException(pingFailures + " pings in a row failed (" + reason + ")"));
             } else {
-                error = "ping failed: " + UpstreamException.reasonOf(answer.cause());
+                error = "ping failed: " + reason;
                 setState(UpstreamState.DEGRADED);
             }
         });
