@@ -1,0 +1,76 @@
+package io.mcpstore.upstream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The child processes this JVM started for stdio upstreams, so that none outlives the gateway: a JVM shutdown hook
+ * ends whatever is still registered. Also the one place that knows how to end a process tree.
+ */
+final class ChildProcesses {
+    private ChildProcesses() {}
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::endAll, "mcpstore-child-reaper"));
+    }
+
+    static void register(Process process) {
+        LIVE.add(process);
+        // Deregister on its own exit too, so a crashed child does not linger in the set.
+        process.onExit().thenRun(() -> LIVE.remove(process));
+    }
+
+    /** {@code process} and its descendants, listed now: an orphan is re-parented and no longer listed later. */
+    static List<ProcessHandle> tree(Process process) {
+        return Stream.concat(process.descendants(), Stream.of(process.toHandle()))
+                .toList();
+    }
+
+    /**
+     * Ends {@code process} and its descendants: SIGTERM first, SIGKILL whatever is still alive after {@code grace}.
+     * Blocks, so it runs on a transport's own thread or in the shutdown hook, never on an event loop.
+     */
+    static void end(Process process, Duration grace) {
+        end(tree(process), grace);
+        LIVE.remove(process);
+    }
+
+    static void end(List<ProcessHandle> tree, Duration grace) {
+        tree.forEach(ProcessHandle::destroy);
+        Instant deadline = Instant.now().plus(grace);
+        for (ProcessHandle handle : tree) {
+            long left = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+            try {
+                handle.onExit().get(left, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                handle.destroyForcibly();
+            } catch (Exception stillAlive) {
+                handle.destroyForcibly();
+            }
+        }
+    }
+
+    private static void endAll() {
+        // Ends them in parallel: the hook has little time and each may use its whole grace period.
+        List<Thread> enders = LIVE.stream()
+                .map(p -> new Thread(() -> end(p, Duration.ofSeconds(2)), "mcpstore-child-end-" + p.pid()))
+                .toList();
+        enders.forEach(Thread::start);
+        for (Thread t : enders) {
+            try {
+                t.join(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.mcpstore.upstream;
+
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpMethods;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * JSON-RPC over one {@link Transport}: assigns ids, correlates responses, times calls out (and tells the server with
+ * {@code notifications/cancelled}), answers the server's own requests and hands its notifications on. Lives on the
+ * verticle's context; one per connection attempt.
+ */
+final class JsonRpcPeer {
+    private final Vertx vertx;
+    private final Transport transport;
+    private final String service;
+    private final Function<JsonObject, JsonObject> serverRequests;
+    private final Handler<JsonObject> notifications;
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private long nextId = 1;
+    private Throwable lost;
+
+    private record Pending(Promise<JsonObject> promise, long timer) {}
+
+    /**
+     * @param serverRequests answers a request the server sends us: takes the request, returns the {@code result}
+     *     object, or throws {@link RpcError} for a JSON-RPC error
+     */
+    JsonRpcPeer(
+            Vertx vertx,
+            Transport transport,
+            String service,
+            Function<JsonObject, JsonObject> serverRequests,
+            Handler<JsonObject> notifications) {
+        this.vertx = vertx;
+        this.transport = transport;
+        this.service = service;
+        this.serverRequests = serverRequests;
+        this.notifications = notifications;
+    }
+
+    /** A JSON-RPC error to answer a server request with. */
+    static final class RpcError extends RuntimeException {
+        final int code;
+
+        RpcError(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** Opens the transport; {@code lost} fires once if the connection drops, after every pending call failed. */
+    Future<Void> open(Handler<Throwable> lost) {
+        return transport.open(this::receive, cause -> {
+            failAll(UpstreamException.unavailable(service, "connection lost: " + cause.getMessage()));
+            lost.handle(cause);
+        });
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /**
+     * Sends a request and completes with the server's response message ({@code result} or {@code error}), or fails
+     * with an {@link UpstreamException} (timeout, connection lost) or a {@link SessionExpiredException}.
+     */
+    Future<JsonObject> request(String method, JsonObject params, long timeoutMs) {
+        if (lost != null) return Future.failedFuture(lost);
+        long id = nextId++;
+        Promise<JsonObject> promise = Promise.promise();
+        long timer = vertx.setTimer(timeoutMs, t -> timedOut(id, method, timeoutMs));
+        pending.put(id, new Pending(promise, timer));
+        transport.send(JsonRpc.request(id, method, params)).onFailure(cause -> settle(id, null, sendFailure(cause)));
+        return promise.future();
+    }
+
+    Future<Void> notify(String method, JsonObject params) {
+        if (lost != null) return Future.failedFuture(lost);
+        return transport.send(JsonRpc.notification(method, params));
+    }
+
+    /** Fails every pending call with {@code cause}, and every later one. */
+    void failAll(Throwable cause) {
+        if (lost == null) lost = cause;
+        List<Long> ids = new ArrayList<>(pending.keySet());
+        ids.forEach(id -> settle(id, null, cause));
+    }
+
+    Future<Void> close() {
+        return transport.close();
+    }
+
+    int inFlight() {
+        return pending.size();
+    }
+
+    private void timedOut(long id, String method, long timeoutMs) {
+        if (!pending.containsKey(id)) return;
+        settle(id, null, UpstreamException.timeout(service, method, timeoutMs));
+        // Let the server stop working on it; a late answer is ignored anyway.
+        notify(
+                McpMethods.NOTIFICATIONS_CANCELLED,
+                new JsonObject().put("requestId", id).put("reason", "timed out after " + timeoutMs + " ms"));
+    }
+
+    private Throwable sendFailure(Throwable cause) {
+        if (cause instanceof SessionExpiredException || cause instanceof UpstreamException) return cause;
+        return UpstreamException.unavailable(service, cause.getMessage());
+    }
+
+    private void settle(long id, JsonObject response, Throwable failure) {
+        Pending p = pending.remove(id);
+        if (p == null) return;
+        vertx.cancelTimer(p.timer());
+        if (failure != null) p.promise().fail(failure);
+        else p.promise().complete(response);
+    }
+
+    private void receive(JsonObject message) {
+        if (JsonRpc.isResponse(message)) {
+            Long id = idOf(message.getValue("id"));
+            if (id != null) settle(id, message, null);
+        } else if (JsonRpc.isRequest(message)) {
+            answer(message);
+        } else if (JsonRpc.isNotification(message)) {
+            notifications.handle(message);
+        }
+    }
+
+    private void answer(JsonObject request) {
+        Object id = request.getValue("id");
+        JsonObject reply;
+        try {
+            reply = JsonRpc.result(id, serverRequests.apply(request));
+        } catch (RpcError e) {
+            reply = JsonRpc.error(id, e.code, e.getMessage());
+        }
+        transport.send(reply);
+    }
+
+    /** Our ids are numbers; a server may echo them back as numbers of another width, or as strings. */
+    private static Long idOf(Object id) {
+        if (id instanceof Number n) return n.longValue();
+        if (id instanceof String s) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException notOurs) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

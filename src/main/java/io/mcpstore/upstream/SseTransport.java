@@ -1,0 +1,121 @@
+package io.mcpstore.upstream;
+
+import io.mcpstore.config.ServiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The legacy HTTP+SSE client (2024-11-05): one long GET stream whose first event names the URL to POST messages to;
+ * everything the server says arrives as {@code message} events on that stream. The stream ending ends the
+ * connection.
+ */
+final class SseTransport implements Transport {
+    private final Vertx vertx;
+    private final ServiceConfig service;
+    private final Logger log;
+    private HttpEndpoint http;
+    private HttpClientResponse stream;
+    private String postUrl;
+    private boolean closing;
+
+    SseTransport(Vertx vertx, ServiceConfig service) {
+        this.vertx = vertx;
+        this.service = service;
+        this.log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
+    }
+
+    @Override
+    public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
+        try {
+            http = new HttpEndpoint(vertx, service, log);
+        } catch (RuntimeException unresolvable) {
+            return Future.failedFuture(unresolvable);
+        }
+        Promise<Void> endpointKnown = Promise.promise();
+        Consumer<SseParser.Event> messages = http.eventsTo(m -> {
+            if (!closing) inbound.handle(m);
+        });
+        SseParser parser = new SseParser(event -> {
+            switch (event.event()) {
+                case "endpoint" -> onEndpoint(event.data(), endpointKnown);
+                case "message" -> messages.accept(event);
+                default -> log.debug("service '{}' sent an SSE event '{}', ignored", service.name(), event.event());
+            }
+        });
+        return http.send(
+                        HttpMethod.GET,
+                        service.url(),
+                        Map.of(HttpHeaders.ACCEPT.toString(), HttpEndpoint.EVENT_STREAM),
+                        null)
+                .compose(response -> {
+                    if (response.statusCode() != 200 || !HttpEndpoint.isEventStream(response)) {
+                        return http.unexpected("GET " + service.url(), response);
+                    }
+                    stream = response;
+                    HttpEndpoint.stream(response, parser, broken -> {
+                        String reason = broken == null
+                                ? "the server ended the event stream"
+                                : "the event stream broke: " + broken.getMessage();
+                        // Before the endpoint arrived this fails open(); after, the connection is lost.
+                        if (!endpointKnown.tryFail(reason) && !closing) closed.handle(new IOException(reason));
+                    });
+                    return endpointKnown.future();
+                })
+                .timeout(service.timeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onEndpoint(String endpoint, Promise<Void> endpointKnown) {
+        URI base = URI.create(service.url());
+        URI resolved = base.resolve(endpoint.strip());
+        // Messages carry the service's headers (credentials): only to the server we connected to.
+        if (!Objects.equals(base.getScheme(), resolved.getScheme())
+                || !Objects.equals(base.getAuthority(), resolved.getAuthority())) {
+            endpointKnown.tryFail(
+                    "service '" + service.name() + "' named a message endpoint on another origin: " + resolved);
+            return;
+        }
+        postUrl = resolved.toString();
+        endpointKnown.tryComplete();
+    }
+
+    @Override
+    public Future<Void> send(JsonObject message) {
+        if (postUrl == null || closing) return Future.failedFuture(new IOException("transport is not connected"));
+        return http.send(
+                        HttpMethod.POST,
+                        postUrl,
+                        Map.of(HttpHeaders.CONTENT_TYPE.toString(), HttpEndpoint.JSON),
+                        message.toBuffer())
+                .compose(response -> response.statusCode() / 100 == 2
+                        ? response.body().<Void>mapEmpty()
+                        : http.unexpected("POST " + postUrl, response));
+    }
+
+    @Override
+    public Future<Void> close() {
+        if (closing) return Future.succeededFuture();
+        closing = true;
+        if (stream != null) stream.request().reset();
+        return http == null ? Future.succeededFuture() : http.close();
+    }
+
+    @Override
+    public JsonObject describe() {
+        JsonObject out = new JsonObject().put("url", service.url());
+        return postUrl == null ? out : out.put("endpoint", postUrl);
+    }
+}

@@ -1,0 +1,231 @@
+package io.mcpstore.upstream;
+
+import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.protocol.McpMethods;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP Streamable HTTP client (2025-11-25): each message is a POST answered with JSON, an SSE stream or 202; a
+ * GET stream carries what the server sends on its own; the session id from the initialize response goes on every
+ * later request, and the session is deleted on close.
+ */
+final class StreamableHttpTransport implements Transport {
+    static final String SESSION_HEADER = "MCP-Session-Id";
+    static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final long STREAM_RETRY_MIN_MS = 500;
+    private static final long STREAM_RETRY_MAX_MS = 30_000;
+    private static final long DELETE_TIMEOUT_MS = 2_000;
+
+    private final Vertx vertx;
+    private final ServiceConfig service;
+    private final Logger log;
+    private HttpEndpoint http;
+    private Handler<JsonObject> inbound;
+    private Handler<Throwable> closed;
+    private String sessionId;
+    private String protocolVersion;
+    private boolean closing;
+    private boolean lost;
+
+    // The GET stream for server-initiated messages. A generation number makes late callbacks of a stream we
+    // abandoned (re-initialize, close) harmless.
+    private int streamGeneration;
+    private HttpClientResponse eventStream;
+    private String lastEventId;
+    private long streamRetryDelayMs = STREAM_RETRY_MIN_MS;
+    private long streamRetryTimer = -1;
+
+    StreamableHttpTransport(Vertx vertx, ServiceConfig service) {
+        this.vertx = vertx;
+        this.service = service;
+        this.log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
+    }
+
+    @Override
+    public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
+        this.inbound = inbound;
+        this.closed = closed;
+        try {
+            http = new HttpEndpoint(vertx, service, log);
+        } catch (RuntimeException unresolvable) {
+            return Future.failedFuture(unresolvable);
+        }
+        // Nothing to connect yet: HTTP has no connection to open before the first message, initialize.
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void negotiated(String protocolVersion) {
+        this.protocolVersion = protocolVersion;
+    }
+
+    @Override
+    public Future<Void> send(JsonObject message) {
+        if (http == null || closing) return Future.failedFuture(new IOException("transport is closed"));
+        String method = message.getString("method");
+        boolean initialize = McpMethods.INITIALIZE.equals(method);
+        if (initialize) { // a new session starts; whatever we held belongs to the old one
+            sessionId = null;
+            protocolVersion = null;
+            lastEventId = null;
+            stopEventStream();
+        }
+        String sentSession = sessionId;
+        Map<String, String> headers = headers(HttpEndpoint.JSON + ", " + HttpEndpoint.EVENT_STREAM);
+        headers.put(HttpHeaders.CONTENT_TYPE.toString(), HttpEndpoint.JSON);
+        return http.send(HttpMethod.POST, service.url(), headers, message.toBuffer())
+                .compose(response -> onPostResponse(response, method, sentSession));
+    }
+
+    private Future<Void> onPostResponse(HttpClientResponse response, String method, String sentSession) {
+        int status = response.statusCode();
+        if (sentSession != null && (status == 404 || status == 400)) {
+            // server-everything answers an unknown session with 400, the spec says 404: both mean "initialize again"
+            response.body();
+            return Future.failedFuture(new SessionExpiredException("service '" + service.name()
+                    + "' no longer knows session " + sentSession + " (HTTP " + status + ")"));
+        }
+        if (status / 100 != 2) return http.unexpected("POST " + service.url(), response);
+        if (McpMethods.INITIALIZE.equals(method)) sessionId = response.getHeader(SESSION_HEADER);
+        if (McpMethods.NOTIFICATIONS_INITIALIZED.equals(method)) openEventStream();
+        if (HttpEndpoint.isEventStream(response)) {
+            // The answer (and notifications before it) arrive over time; the message itself was taken.
+            SseParser parser = new SseParser(http.eventsTo(this::receive));
+            HttpEndpoint.stream(response, parser, broken -> {
+                if (broken != null) lost("the response stream of " + method + " broke: " + broken.getMessage());
+            });
+            return Future.succeededFuture();
+        }
+        return response.body().map(body -> {
+            http.deliverJson(body, this::receive); // 202 has no body: nothing delivered
+            return null;
+        });
+    }
+
+    private void receive(JsonObject message) {
+        if (!closing) inbound.handle(message);
+    }
+
+    private Map<String, String> headers(String accept) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(HttpHeaders.ACCEPT.toString(), accept);
+        if (sessionId != null) headers.put(SESSION_HEADER, sessionId);
+        if (protocolVersion != null) headers.put(VERSION_HEADER, protocolVersion);
+        return headers;
+    }
+
+    private void openEventStream() {
+        if (closing || lost) return;
+        int generation = ++streamGeneration;
+        Map<String, String> headers = headers(HttpEndpoint.EVENT_STREAM);
+        if (lastEventId != null) headers.put("Last-Event-ID", lastEventId);
+        http.send(HttpMethod.GET, service.url(), headers, null).onComplete(result -> onEventStream(generation, result));
+    }
+
+    private void onEventStream(int generation, AsyncResult<HttpClientResponse> result) {
+        if (generation != streamGeneration || closing) {
+            if (result.succeeded()) result.result().request().reset();
+            return;
+        }
+        if (result.failed()) { // the server is gone, not just the stream
+            lost("cannot reach it for the event stream: " + result.cause().getMessage());
+            return;
+        }
+        HttpClientResponse response = result.result();
+        int status = response.statusCode();
+        if (status == 405) { // the server sends nothing on its own; fine
+            response.body();
+            log.debug("service '{}' offers no server-initiated stream (HTTP 405)", service.name());
+            return;
+        }
+        if (sessionId != null && (status == 404 || status == 400)) {
+            response.body();
+            lost("it no longer knows session " + sessionId + " (HTTP " + status + " on GET)");
+            return;
+        }
+        if (status != 200 || !HttpEndpoint.isEventStream(response)) {
+            response.body();
+            log.warn("service '{}' answered the event-stream GET with HTTP {}; retrying", service.name(), status);
+            retryEventStream();
+            return;
+        }
+        streamRetryDelayMs = STREAM_RETRY_MIN_MS;
+        eventStream = response;
+        SseParser parser = new SseParser(http.eventsTo(this::receive));
+        HttpEndpoint.stream(response, parser, broken -> {
+            if (generation != streamGeneration || closing) return;
+            lastEventId = parser.lastEventId(); // resume where we left off
+            eventStream = null;
+            log.debug("service '{}' event stream ended ({}); reopening", service.name(), broken);
+            retryEventStream();
+        });
+    }
+
+    private void retryEventStream() {
+        long delay = streamRetryDelayMs;
+        streamRetryDelayMs = Math.min(streamRetryDelayMs * 2, STREAM_RETRY_MAX_MS);
+        streamRetryTimer = vertx.setTimer(delay, t -> {
+            streamRetryTimer = -1;
+            openEventStream();
+        });
+    }
+
+    private void stopEventStream() {
+        streamGeneration++;
+        if (streamRetryTimer >= 0) vertx.cancelTimer(streamRetryTimer);
+        streamRetryTimer = -1;
+        streamRetryDelayMs = STREAM_RETRY_MIN_MS;
+        if (eventStream != null) eventStream.request().reset();
+        eventStream = null;
+    }
+
+    private void lost(String reason) {
+        if (closing || lost) return;
+        lost = true;
+        stopEventStream();
+        closed.handle(new IOException(reason));
+    }
+
+    @Override
+    public Future<Void> close() {
+        if (closing) return Future.succeededFuture();
+        closing = true;
+        stopEventStream();
+        if (http == null) return Future.succeededFuture();
+        Future<Void> ended = sessionId == null ? Future.succeededFuture() : deleteSession();
+        return ended.eventually(http::close);
+    }
+
+    /** Tells the server it can forget us; best effort, a server may refuse (405) or be gone. */
+    private Future<Void> deleteSession() {
+        Map<String, String> headers = headers(HttpEndpoint.JSON);
+        return http.send(HttpMethod.DELETE, service.url(), headers, null)
+                .compose(response -> response.body().<Void>mapEmpty())
+                .timeout(DELETE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .recover(e -> {
+                    log.debug("service '{}' session delete failed: {}", service.name(), e.getMessage());
+                    return Future.succeededFuture();
+                });
+    }
+
+    @Override
+    public JsonObject describe() {
+        JsonObject out = new JsonObject().put("url", service.url());
+        if (sessionId != null) out.put("session", sessionId);
+        if (protocolVersion != null) out.put("protocolVersion", protocolVersion);
+        return out.put("eventStream", eventStream != null);
+    }
+}

@@ -1,0 +1,44 @@
+package io.mcpstore.upstream;
+
+import io.mcpstore.config.ServiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A pipe of JSON-RPC messages to one upstream MCP server. It knows nothing about ids, methods or state: the {@link
+ * JsonRpcPeer} on top of it correlates, and the {@link UpstreamVerticle} decides what a lost connection means.
+ *
+ * <p>Every method is called on the verticle's context, and every callback comes back on that same context.
+ */
+interface Transport {
+
+    /**
+     * Connects. {@code inbound} receives each message the server sends (a batch arrives as its members, in order);
+     * {@code closed} fires at most once, when the connection is lost on its own, and never after {@link #close()}.
+     */
+    Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed);
+
+    /** Sends one message. Completes when the server took it, not when it answered; many may be in flight. */
+    Future<Void> send(JsonObject message);
+
+    /** Ends the connection and everything it owns (a child process, HTTP connections, a server session). */
+    Future<Void> close();
+
+    /** The protocol version the handshake settled on; HTTP transports send it on every later request. */
+    default void negotiated(String protocolVersion) {}
+
+    /** What an operator wants to see about the connection: a pid, recent stderr lines, a session id. */
+    default JsonObject describe() {
+        return new JsonObject();
+    }
+
+    static Transport create(Vertx vertx, ServiceConfig service) {
+        return switch (service.transport()) {
+            case STDIO -> new StdioTransport(vertx, service);
+            case STREAMABLE_HTTP -> new StreamableHttpTransport(vertx, service);
+            case SSE -> new SseTransport(vertx, service);
+        };
+    }
+}

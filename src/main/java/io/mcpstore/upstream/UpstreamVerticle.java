@@ -1,0 +1,429 @@
+package io.mcpstore.upstream;
+
+import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.Failures;
+import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.ProtocolVersion;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream MCP service: owns its single connection and the state machine around it (connect, handshake, fetch
+ * the catalog, health pings, restart with backoff), serves calls on {@link Addresses#upstream(String)} and publishes
+ * its catalog and state. Deployed with {@link ServiceConfig#toJson()} as its config.
+ */
+public final class UpstreamVerticle extends VerticleBase {
+
+    /** A gateway-internal method on the service's address: the connection's status, for the admin API. */
+    public static final String STATUS_METHOD = "mcpstore/status";
+
+    static final long BACKOFF_MIN_MS = 500;
+    static final long BACKOFF_MAX_MS = 30_000;
+    static final int PING_FAILURES_BEFORE_RECONNECT = 3;
+    /** A server whose cursors never end must not keep us fetching forever. */
+    private static final int MAX_PAGES = 1_000;
+
+    private static final String CLIENT_VERSION = Optional.ofNullable(
+                    UpstreamVerticle.class.getPackage().getImplementationVersion())
+            .orElse("0.1.0");
+
+    private ServiceConfig service;
+    private Logger log;
+    private final Catalog catalog = new Catalog();
+    private UpstreamState state;
+    private String error;
+
+    /** The connection (or the attempt at one) that calls go to; null between attempts. */
+    private JsonRpcPeer peer;
+    /** The latest attempt's transport, kept after it is lost so that the status still shows its pid and stderr. */
+    private Transport lastTransport;
+
+    private Future<Void> reinitializing;
+    private int failedAttempts; // consecutive, against maxRestarts; reset by a successful handshake
+    private int backoffStep; // consecutive restarts, for the delay; reset once a connection stays up
+    private long readySince;
+    private long reconnectTimer = -1;
+    private long pingTimer = -1;
+    private boolean pingInFlight;
+    private int pingFailures;
+    private boolean stopping;
+
+    @Override
+    public Future<?> start() {
+        service = ServiceConfig.fromDeployment(config());
+        log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
+        setState(UpstreamState.CONNECTING);
+        // Consumers are unregistered by Vert.x when the verticle is undeployed.
+        return Future.all(
+                        vertx.eventBus()
+                                .<JsonObject>consumer(Addresses.upstream(service.name()), this::onRequest)
+                                .completion(),
+                        vertx.eventBus()
+                                .consumer(Addresses.CATALOG_REFRESH, m -> publishCatalog())
+                                .completion())
+                // Connect in the background: a service that is down must not hold up the gateway's start.
+                .onSuccess(v -> connect());
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        cancelTimer(reconnectTimer);
+        cancelPing();
+        setState(UpstreamState.STOPPED);
+        JsonRpcPeer current = peer;
+        peer = null;
+        if (current == null) return Future.succeededFuture();
+        current.failAll(UpstreamException.unavailable(service.name(), "stopping"));
+        return current.close();
+    }
+
+    // ---- connection lifecycle
+
+    private void connect() {
+        reconnectTimer = -1;
+        if (stopping) return;
+        Transport transport = Transport.create(vertx, service);
+        JsonRpcPeer attempt =
+                new JsonRpcPeer(vertx, transport, service.name(), this::onServerRequest, this::onNotification);
+        peer = attempt;
+        lastTransport = transport;
+        attempt.open(cause -> onLost(attempt, cause))
+                .compose(v -> handshake(attempt))
+                .compose(v -> fetchCatalog(attempt))
+                .onComplete(done -> {
+                    if (peer != attempt) return; // lost or stopped meanwhile; that path decided what comes next
+                    if (done.succeeded()) {
+                        onReady();
+                    } else {
+                        onAttemptFailed(attempt, done.cause());
+                    }
+                });
+    }
+
+    private Future<Void> handshake(JsonRpcPeer connection) {
+        JsonObject params = new JsonObject()
+                .put("protocolVersion", ProtocolVersion.LATEST)
+                .put("capabilities", new JsonObject())
+                .put("clientInfo", new JsonObject().put("name", "mcpstore").put("version", CLIENT_VERSION));
+        return result(connection, McpMethods.INITIALIZE, params).compose(result -> {
+            String version = result.getString("protocolVersion");
+            if (!ProtocolVersion.isSupported(version)) {
+                return Future.failedFuture("it answered initialize with protocol version " + version
+                        + ", which the gateway does not speak (it speaks " + ProtocolVersion.SUPPORTED + ")");
+            }
+            catalog.handshake(result);
+            connection.transport().negotiated(version);
+            return connection.notify(McpMethods.NOTIFICATIONS_INITIALIZED, null);
+        });
+    }
+
+    private Future<Void> fetchCatalog(JsonRpcPeer connection) {
+        List<Future<JsonArray>> lists = Arrays.stream(Catalog.Kind.values())
+                .map(kind -> fetch(connection, kind))
+                .toList();
+        return Future.all(lists).mapEmpty();
+    }
+
+    /** Fetches one list, all pages, into the catalog; a list the server does not offer is empty. */
+    private Future<JsonArray> fetch(JsonRpcPeer connection, Catalog.Kind kind) {
+        Future<JsonArray> list = catalog.offers(kind)
+                ? fetchPages(connection, kind, null, new JsonArray(), 1)
+                : Future.succeededFuture(new JsonArray());
+        return list.onSuccess(items -> catalog.put(kind, items));
+    }
+
+    private Future<JsonArray> fetchPages(
+            JsonRpcPeer connection, Catalog.Kind kind, String cursor, JsonArray items, int page) {
+        JsonObject params = cursor == null ? null : new JsonObject().put("cursor", cursor);
+        return connection.request(kind.method, params, service.timeoutMs()).compose(response -> {
+            if (response.containsKey("error")) {
+                // Servers that declare "resources" but not templates are common: an empty list, not a dead service.
+                log.warn(
+                        "service '{}' answered {} with an error, listing nothing more: {}",
+                        service.name(),
+                        kind.method,
+                        response.getValue("error"));
+                return Future.succeededFuture(items);
+            }
+            JsonObject result = response.getJsonObject("result", new JsonObject());
+            items.addAll(result.getJsonArray(kind.field, new JsonArray()));
+            String next = result.getString("nextCursor");
+            if (next == null || next.isEmpty()) return Future.succeededFuture(items);
+            if (page >= MAX_PAGES) {
+                log.warn("service '{}' listed more than {} pages of {}; stopped there", service.name(), page, kind);
+                return Future.succeededFuture(items);
+            }
+            return fetchPages(connection, kind, next, items, page + 1);
+        });
+    }
+
+    private void onReady() {
+        failedAttempts = 0;
+        pingFailures = 0;
+        error = null;
+        readySince = System.currentTimeMillis();
+        log.info(
+                "service '{}' is ready: {} tools, {} resources, {} prompts",
+                service.name(),
+                catalog.get(Catalog.Kind.TOOLS).size(),
+                catalog.get(Catalog.Kind.RESOURCES).size(),
+                catalog.get(Catalog.Kind.PROMPTS).size());
+        if (!setState(UpstreamState.READY)) publishCatalog(); // re-initialized: the lists may have changed
+        startPing();
+    }
+
+    private void onAttemptFailed(JsonRpcPeer attempt, Throwable cause) {
+        peer = null;
+        String reason = "cannot connect: " + UpstreamException.reasonOf(cause);
+        attempt.failAll(UpstreamException.unavailable(service.name(), reason));
+        attempt.close();
+        failedAttempts++;
+        restartLater(reason);
+    }
+
+    /** The connection dropped (the process exited, the server went away, pings went unanswered). */
+    private void onLost(JsonRpcPeer connection, Throwable cause) {
+        if (peer != connection) return;
+        peer = null;
+        cancelPing();
+        String reason = "connection lost: " + UpstreamException.reasonOf(cause);
+        connection.failAll(UpstreamException.unavailable(service.name(), reason));
+        connection.close();
+        if (readySince > 0 && System.currentTimeMillis() - readySince >= BACKOFF_MAX_MS) {
+            backoffStep = 0; // it had been up a while: this is not a crash loop
+        }
+        readySince = 0;
+        restartLater(reason);
+    }
+
+    private void restartLater(String reason) {
+        error = reason;
+        if (stopping) return;
+        if (service.maxRestarts() > 0 && failedAttempts > service.maxRestarts()) {
+            log.error(
+                    "service '{}' failed: {} ({} restarts in a row failed; giving up)",
+                    service.name(),
+                    reason,
+                    service.maxRestarts());
+            setState(UpstreamState.FAILED);
+            return;
+        }
+        long delay = Math.min(BACKOFF_MIN_MS << Math.min(backoffStep, 20), BACKOFF_MAX_MS);
+        backoffStep++;
+        log.warn("service '{}' {}; reconnecting in {} ms", service.name(), reason, delay);
+        setState(UpstreamState.RECONNECTING);
+        reconnectTimer = vertx.setTimer(delay, t -> connect());
+    }
+
+    /** The server forgot our session (it restarted): initialize again on the same transport; one at a time. */
+    private Future<Void> reinitialize(JsonRpcPeer connection) {
+        if (reinitializing != null) return reinitializing;
+        log.info("service '{}' ended our session; initializing again", service.name());
+        Future<Void> again = handshake(connection).compose(v -> fetchCatalog(connection));
+        reinitializing = again;
+        again.onComplete(done -> {
+            reinitializing = null;
+            if (peer != connection) return;
+            if (done.succeeded()) {
+                onReady();
+            } else {
+                onLost(connection, done.cause());
+            }
+        });
+        return again;
+    }
+
+    // ---- health
+
+    private void startPing() {
+        cancelPing();
+        if (service.pingIntervalMs() > 0) pingTimer = vertx.setPeriodic(service.pingIntervalMs(), t -> ping());
+    }
+
+    private void cancelPing() {
+        cancelTimer(pingTimer);
+        pingTimer = -1;
+    }
+
+    private void ping() {
+        JsonRpcPeer connection = peer;
+        if (connection == null || pingInFlight || !state.acceptsCalls()) return;
+        pingInFlight = true;
+        // Any answer, even an error, proves the server is alive.
+        connection.request(McpMethods.PING, null, service.timeoutMs()).onComplete(answer -> {
+            pingInFlight = false;
+            if (peer != connection) return;
+            if (answer.succeeded()) {
+                pingFailures = 0;
+                if (state == UpstreamState.DEGRADED) {
+                    error = null;
+                    setState(UpstreamState.READY);
+                }
+                return;
+            }
+            pingFailures++;
+            String reason = UpstreamException.reasonOf(answer.cause());
+            if (pingFailures >= PING_FAILURES_BEFORE_RECONNECT) {
+                onLost(connection, new IOException(pingFailures + " pings in a row failed (" + reason + ")"));
+            } else {
+                error = "ping failed: " + reason;
+                setState(UpstreamState.DEGRADED);
+            }
+        });
+    }
+
+    // ---- what the upstream sends us
+
+    private JsonObject onServerRequest(JsonObject request) {
+        String method = request.getString("method");
+        if (McpMethods.PING.equals(method)) return new JsonObject();
+        // Sampling, elicitation and roots need the calling client session: relaying them comes later.
+        throw new JsonRpcPeer.RpcError(
+                JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method + " (the gateway does not relay it yet)");
+    }
+
+    private void onNotification(JsonObject notification) {
+        String method = notification.getString("method");
+        List<Catalog.Kind> stale = Catalog.Kind.changedBy(method);
+        if (stale.isEmpty()) {
+            log.debug("service '{}' notification {}: {}", service.name(), method, notification.getValue("params"));
+            return;
+        }
+        JsonRpcPeer connection = peer;
+        // Before READY the handshake is still going to fetch every list anyway.
+        if (connection == null || !state.acceptsCalls()) return;
+        Future.all(stale.stream().map(kind -> fetch(connection, kind)).toList())
+                .onSuccess(v -> {
+                    if (peer == connection) publishCatalog();
+                })
+                .onFailure(e -> log.warn(
+                        "service '{}' changed its {} but fetching them failed: {}",
+                        service.name(),
+                        stale,
+                        e.getMessage()));
+    }
+
+    // ---- calls from the gateway
+
+    private void onRequest(Message<JsonObject> message) {
+        JsonObject body = message.body();
+        String method = body == null ? null : body.getString("method");
+        if (method == null) {
+            message.fail(Failures.BAD_REQUEST, "a request to service '" + service.name() + "' needs a method");
+            return;
+        }
+        if (STATUS_METHOD.equals(method)) {
+            message.reply(status());
+            return;
+        }
+        if (!state.acceptsCalls()) {
+            message.fail(Failures.UNAVAILABLE, unavailableMessage());
+            return;
+        }
+        JsonObject params = body.getValue("params") instanceof JsonObject p ? p : null;
+        forward(method, params).onSuccess(message::reply).onFailure(e -> fail(message, method, e));
+    }
+
+    private Future<JsonObject> forward(String method, JsonObject params) {
+        JsonRpcPeer connection = peer;
+        return forwardOnce(connection, method, params)
+                .recover(e -> e instanceof SessionExpiredException
+                        ? reinitialize(connection).compose(v -> forwardOnce(peer, method, params))
+                        : Future.failedFuture(e));
+    }
+
+    private Future<JsonObject> forwardOnce(JsonRpcPeer connection, String method, JsonObject params) {
+        if (connection == null || !state.acceptsCalls()) {
+            return Future.failedFuture(new UpstreamException(Failures.UNAVAILABLE, unavailableMessage(), error));
+        }
+        return connection.request(method, params, service.timeoutMs()).map(UpstreamVerticle::reply);
+    }
+
+    /** The bus reply: the upstream's result, or its JSON-RPC error passed through untouched. */
+    private static JsonObject reply(JsonObject response) {
+        return response.containsKey("error")
+                ? new JsonObject().put("error", response.getValue("error"))
+                : new JsonObject().put("result", response.getValue("result", new JsonObject()));
+    }
+
+    private void fail(Message<JsonObject> message, String method, Throwable e) {
+        if (e instanceof UpstreamException upstream) {
+            message.fail(upstream.failure(), upstream.getMessage());
+        } else if (e instanceof SessionExpiredException) {
+            message.fail(Failures.UNAVAILABLE, "service '" + service.name() + "' is unavailable: " + e.getMessage());
+        } else {
+            log.warn("service '{}' call {} failed", service.name(), method, e);
+            message.fail(
+                    Failures.INTERNAL, "service '" + service.name() + "' failed " + method + ": " + e.getMessage());
+        }
+    }
+
+    /** Calls {@code method} and completes with its result, or fails with the server's error as text. */
+    private static Future<JsonObject> result(JsonRpcPeer connection, String method, JsonObject params, long timeoutMs) {
+        return connection.request(method, params, timeoutMs).compose(response -> {
+            JsonObject error = response.getJsonObject("error");
+            if (error != null) {
+                return Future.failedFuture("it answered " + method + " with error " + error.getValue("code") + ": "
+                        + error.getString("message"));
+            }
+            return Future.succeededFuture(response.getJsonObject("result", new JsonObject()));
+        });
+    }
+
+    private Future<JsonObject> result(JsonRpcPeer connection, String method, JsonObject params) {
+        return result(connection, method, params, service.timeoutMs());
+    }
+
+    // ---- what we publish
+
+    /** Moves to {@code next}; publishes the transition and the catalog. Returns false when already there. */
+    private boolean setState(UpstreamState next) {
+        if (state == next) return false;
+        state = next;
+        JsonObject event = new JsonObject()
+                .put("service", service.name())
+                .put("state", next.id())
+                .put("at", Instant.now().toString());
+        if (error != null) event.put("error", error);
+        vertx.eventBus().publish(Addresses.UPSTREAM_STATE, event);
+        publishCatalog();
+        return true;
+    }
+
+    private void publishCatalog() {
+        JsonObject event = new JsonObject().put("service", service.name()).put("state", state.id());
+        if (error != null) event.put("error", error);
+        vertx.eventBus().publish(Addresses.CATALOG_CHANGED, event.mergeIn(catalog.toJson()));
+    }
+
+    private JsonObject status() {
+        JsonObject status = lastTransport == null ? new JsonObject() : lastTransport.describe();
+        return status.put("service", service.name())
+                .put("state", state.id())
+                .put("error", error)
+                .put("tools", catalog.get(Catalog.Kind.TOOLS).size())
+                .put("inFlight", peer == null ? 0 : peer.inFlight());
+    }
+
+    private String unavailableMessage() {
+        return "service '" + service.name() + "' is unavailable: " + state.id()
+                + (error == null ? "" : " (" + error + ")");
+    }
+
+    private void cancelTimer(long id) {
+        if (id >= 0) vertx.cancelTimer(id);
+    }
+}
