@@ -16,13 +16,13 @@ public final class Upstreams {
 
     /** Our fixture server as a stdio child process, started from the test classpath. */
     public static JsonObject fixtureStdio(String... options) {
-        JsonArray args = new JsonArray(List.of(
+        JsonArray args = new JsonArray(new java.util.ArrayList<>(List.of(
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.mcpstore.fixture.FixtureServer",
-                "stdio"));
+                "stdio")));
         for (String o : options) args.add(o);
         return new JsonObject().put("command", JAVA).put("args", args);
     }

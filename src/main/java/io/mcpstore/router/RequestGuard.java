@@ -2,6 +2,7 @@ package io.mcpstore.router;
 
 import io.mcpstore.config.GatewayConfig;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -33,9 +34,11 @@ final class RequestGuard {
     /** Why {@code request} is refused, or {@code null} when it may go on. */
     String refusal(HttpServerRequest request) {
         if (checkHost) {
-            String host = hostName(request.getHeader("Host"));
+            // authority() is the Host header on HTTP/1.1 and the :authority pseudo-header on HTTP/2.
+            HostAndPort authority = request.authority();
+            String host = authority == null ? null : hostName(authority.host());
             if (host == null || !(isLoopback(host) || allowedHosts.contains(host))) {
-                return "Host '" + request.getHeader("Host") + "' is not allowed";
+                return "Host '" + (authority == null ? "" : authority.host()) + "' is not allowed";
             }
         }
         String origin = request.getHeader("Origin");
@@ -55,15 +58,11 @@ final class RequestGuard {
         }
     }
 
-    private static String hostName(String hostHeader) {
-        if (hostHeader == null || hostHeader.isBlank()) return null;
-        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
-        if (h.startsWith("[")) {
-            int end = h.indexOf(']');
-            return end < 0 ? h : h.substring(0, end + 1);
-        }
-        int colon = h.indexOf(':');
-        return colon < 0 ? h : h.substring(0, colon);
+    private static String hostName(String host) {
+        if (host == null || host.isBlank()) return null;
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        // An IPv6 literal may come with or without its brackets.
+        return h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
     }
 
     private static boolean isLoopback(String host) {

@@ -15,10 +15,24 @@ final class Sessions {
     static final String MAP = "mcpstore.sessions";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    static final String STREAMS = "mcpstore.sessions.streams";
+
     private final LocalMap<String, JsonObject> records;
+    /** Which sessions hold their one GET stream, whichever router instance holds it. */
+    private final LocalMap<String, Boolean> streams;
 
     Sessions(Vertx vertx) {
         this.records = vertx.sharedData().getLocalMap(MAP);
+        this.streams = vertx.sharedData().getLocalMap(STREAMS);
+    }
+
+    /** Claims the session's GET stream; {@code false} when one is already open. */
+    boolean claimStream(String id) {
+        return streams.putIfAbsent(id, Boolean.TRUE) == null;
+    }
+
+    void releaseStream(String id) {
+        streams.remove(id);
     }
 
     /** Opens a session for an endpoint; the id is unguessable and visible ASCII, as the spec asks. */
@@ -50,6 +64,7 @@ final class Sessions {
     }
 
     boolean remove(String id) {
+        if (id != null) streams.remove(id);
         return id != null && records.remove(id) != null;
     }
 

@@ -137,12 +137,15 @@ final class StreamableHttpHandler {
         JsonObject session = session(ctx, endpoint);
         if (session == null) return;
         String id = session.getString("id");
-        if (streams.has(id)) {
+        if (!sessions.claimStream(id)) {
             HttpReplies.error(ctx, 409, "Conflict: this session already has a GET stream open");
             return;
         }
         SseStream stream = SseStream.open(ctx.response().setStatusCode(200), instanceTag + "g");
-        ctx.response().closeHandler(v -> streams.detach(id));
+        ctx.response().closeHandler(v -> {
+            streams.detach(id);
+            sessions.releaseStream(id);
+        });
         streams.attach(id, endpoint.prefix(), stream).onSuccess(v -> stream.prime());
     }
 
