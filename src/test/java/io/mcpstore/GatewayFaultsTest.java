@@ -14,12 +14,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class GatewayFaultsTest {
 
-    private static List<ProcessHandle> fixtureChildren(String name) {
+    /** Our fixture children named {@code name}. ProcessHandle.Info truncates long command lines; /proc does not. */
+    static List<ProcessHandle> fixtureChildren(String name) {
         return ProcessHandle.current()
                 .descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains("FixtureServer"))
-                .filter(p -> p.info().commandLine().orElse("").contains("--name " + name))
+                .filter(p -> {
+                    String cmd = commandLine(p);
+                    return cmd.contains("FixtureServer") && cmd.contains("--name " + name);
+                })
                 .toList();
+    }
+
+    private static String commandLine(ProcessHandle p) {
+        try {
+            byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + p.pid() + "/cmdline"));
+            return new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (java.io.IOException gone) {
+            return "";
+        }
     }
 
     @Test
