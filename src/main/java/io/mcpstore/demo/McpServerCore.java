@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -38,9 +40,16 @@ public final class McpServerCore {
     /** Requests in flight by JSON-RPC id, so that {@code notifications/cancelled} can drop their answer. */
     private final Map<Object, CompletableFuture<JsonObject>> inFlight = new ConcurrentHashMap<>();
 
+    /** Our own requests to the client (sampling, elicitation, roots) awaiting its answer, by JSON-RPC id. */
+    private final Map<String, CompletableFuture<JsonObject>> awaitingClient = new ConcurrentHashMap<>();
+
+    private final AtomicLong nextRequestId = new AtomicLong();
+    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+
     private volatile Consumer<JsonObject> notificationSink = m -> {};
     private volatile String protocolVersion;
     private volatile LogLevel logLevel = LogLevel.INFO;
+    private volatile JsonObject clientCapabilities = new JsonObject();
 
     public McpServerCore(String name, String version) {
         this.name = name;
@@ -105,6 +114,36 @@ public final class McpServerCore {
         notificationSink.accept(JsonRpc.notification(method, params));
     }
 
+    /** The capabilities the client declared in {@code initialize} (empty before it). */
+    public JsonObject clientCapabilities() {
+        return clientCapabilities;
+    }
+
+    /** Whether a client subscribed to {@code uri} with {@code resources/subscribe}. */
+    public boolean subscribed(String uri) {
+        return subscriptions.contains(uri);
+    }
+
+    /** Tells a subscribed client that {@code uri} changed ({@code notifications/resources/updated}). */
+    public void resourceUpdated(String uri) {
+        if (subscribed(uri)) {
+            notify(McpMethods.NOTIFICATIONS_RESOURCES_UPDATED, new JsonObject().put("uri", uri));
+        }
+    }
+
+    /**
+     * Sends a request to the client through {@code channel} (the transport's stream for the request being served)
+     * and completes with the client's result; a JSON-RPC error from the client fails it with an {@link McpException}.
+     */
+    CompletableFuture<JsonObject> requestClient(String method, JsonObject params, Consumer<JsonObject> channel) {
+        String id = "server-" + nextRequestId.incrementAndGet();
+        CompletableFuture<JsonObject> answer = new CompletableFuture<>();
+        awaitingClient.put(id, answer);
+        answer.whenComplete((r, e) -> awaitingClient.remove(id));
+        channel.accept(JsonRpc.request(id, method, params));
+        return answer;
+    }
+
     boolean logs(LogLevel level) {
         return level.compareTo(logLevel) >= 0;
     }
@@ -121,12 +160,22 @@ public final class McpServerCore {
      * @param related receives notifications that belong to this request (progress, log messages)
      */
     public CompletableFuture<JsonObject> handle(JsonObject message, Consumer<JsonObject> related) {
+        return handle(message, related, () -> {});
+    }
+
+    /**
+     * Same as {@link #handle(JsonObject, Consumer)}; {@code closeStream} ends the transport's stream for this request
+     * without ending the request (a Streamable HTTP server then delivers the rest when the client resumes).
+     */
+    public CompletableFuture<JsonObject> handle(
+            JsonObject message, Consumer<JsonObject> related, Runnable closeStream) {
         if (JsonRpc.isNotification(message)) {
             onClientNotification(message);
             return CompletableFuture.completedFuture(null);
         }
         if (JsonRpc.isResponse(message)) {
-            return CompletableFuture.completedFuture(null); // we send no requests, so no answer is awaited
+            onClientResponse(message);
+            return CompletableFuture.completedFuture(null);
         }
         Object id = message.getValue("id");
         if (!JsonRpc.isRequest(message)
@@ -138,7 +187,7 @@ public final class McpServerCore {
         JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
         CompletableFuture<JsonObject> result;
         try {
-            result = dispatch(method, params, related).toCompletableFuture();
+            result = dispatch(method, params, related, closeStream).toCompletableFuture();
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -150,6 +199,21 @@ public final class McpServerCore {
             }
             return null; // cancelled by the client: the spec says not to answer
         });
+    }
+
+    /** The client's answer to one of our requests; an answer nobody awaits (unknown or late) is dropped. */
+    private void onClientResponse(JsonObject message) {
+        CompletableFuture<JsonObject> answer = awaitingClient.remove(String.valueOf(message.getValue("id")));
+        if (answer == null) {
+            return;
+        }
+        JsonObject error = message.getJsonObject("error");
+        if (error != null) {
+            answer.completeExceptionally(new McpException(
+                    error.getInteger("code", JsonRpc.INTERNAL_ERROR), error.getString("message", "client error")));
+        } else {
+            answer.complete(message.getJsonObject("result", new JsonObject()));
+        }
     }
 
     private void onClientNotification(JsonObject message) {
@@ -171,19 +235,22 @@ public final class McpServerCore {
         return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "Internal error: " + cause);
     }
 
-    private CompletableFuture<JsonObject> dispatch(String method, JsonObject params, Consumer<JsonObject> related) {
+    private CompletableFuture<JsonObject> dispatch(
+            String method, JsonObject params, Consumer<JsonObject> related, Runnable closeStream) {
         return switch (method) {
             case McpMethods.INITIALIZE -> done(initialize(params));
             case McpMethods.PING -> done(new JsonObject());
             case McpMethods.TOOLS_LIST ->
                 done(Pagination.page("tools", snapshot(tools, Tool::describe), params, pageSize));
-            case McpMethods.TOOLS_CALL -> callTool(params, related);
+            case McpMethods.TOOLS_CALL -> callTool(params, related, closeStream);
             case McpMethods.RESOURCES_LIST ->
                 done(Pagination.page("resources", snapshot(resources, Resource::describe), params, pageSize));
             case McpMethods.RESOURCES_TEMPLATES_LIST ->
                 done(Pagination.page(
                         "resourceTemplates", snapshot(templates, ResourceTemplate::describe), params, pageSize));
             case McpMethods.RESOURCES_READ -> done(readResource(requiredString(params, "uri")));
+            case McpMethods.RESOURCES_SUBSCRIBE -> done(subscribe(requiredString(params, "uri"), true));
+            case McpMethods.RESOURCES_UNSUBSCRIBE -> done(subscribe(requiredString(params, "uri"), false));
             case McpMethods.PROMPTS_LIST ->
                 done(Pagination.page("prompts", snapshot(prompts, Prompt::describe), params, pageSize));
             case McpMethods.PROMPTS_GET -> done(getPrompt(params));
@@ -206,10 +273,12 @@ public final class McpServerCore {
 
     private JsonObject initialize(JsonObject params) {
         protocolVersion = ProtocolVersion.negotiate(params.getString("protocolVersion"));
+        clientCapabilities =
+                params.getJsonObject("capabilities", new JsonObject()).copy();
         JsonObject listChanged = new JsonObject().put("listChanged", true);
         JsonObject capabilities = new JsonObject()
                 .put("tools", listChanged.copy())
-                .put("resources", listChanged.copy())
+                .put("resources", listChanged.copy().put("subscribe", true))
                 .put("prompts", listChanged.copy())
                 .put("completions", new JsonObject())
                 .put("logging", new JsonObject());
@@ -220,7 +289,8 @@ public final class McpServerCore {
         return instructions == null ? result : result.put("instructions", instructions);
     }
 
-    private CompletableFuture<JsonObject> callTool(JsonObject params, Consumer<JsonObject> related) {
+    private CompletableFuture<JsonObject> callTool(
+            JsonObject params, Consumer<JsonObject> related, Runnable closeStream) {
         String toolName = requiredString(params, "name");
         Tool tool;
         synchronized (this) {
@@ -241,7 +311,7 @@ public final class McpServerCore {
         }
         JsonObject meta = params.getJsonObject("_meta");
         RequestContext context =
-                new RequestContext(this, meta == null ? null : meta.getValue("progressToken"), related);
+                new RequestContext(this, meta == null ? null : meta.getValue("progressToken"), related, closeStream);
         CompletableFuture<JsonObject> call;
         try {
             call = tool.handler().call(arguments, context).toCompletableFuture();
@@ -258,6 +328,15 @@ public final class McpServerCore {
                     ? CompletableFuture.failedFuture(cause)
                     : done(ToolResults.error(toolName + " failed: " + cause.getMessage()));
         });
+    }
+
+    private JsonObject subscribe(String uri, boolean on) {
+        if (on) {
+            subscriptions.add(uri);
+        } else {
+            subscriptions.remove(uri);
+        }
+        return new JsonObject();
     }
 
     private JsonObject readResource(String uri) {

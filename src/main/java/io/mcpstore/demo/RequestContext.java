@@ -3,6 +3,7 @@ package io.mcpstore.demo;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -13,15 +14,38 @@ public final class RequestContext {
     private final McpServerCore server;
     private final Object progressToken;
     private final Consumer<JsonObject> related;
+    private final Runnable closeStream;
 
-    RequestContext(McpServerCore server, Object progressToken, Consumer<JsonObject> related) {
+    RequestContext(McpServerCore server, Object progressToken, Consumer<JsonObject> related, Runnable closeStream) {
         this.server = server;
         this.progressToken = progressToken;
         this.related = related;
+        this.closeStream = closeStream;
     }
 
     public McpServerCore server() {
         return server;
+    }
+
+    /** Whether the client declared this capability ({@code sampling}, {@code elicitation}, {@code roots}). */
+    public boolean clientSupports(String capability) {
+        return server.clientCapabilities().containsKey(capability);
+    }
+
+    /**
+     * Asks the client something ({@code sampling/createMessage}, {@code elicitation/create}, {@code roots/list}) on
+     * this request's stream; completes with the client's result, or fails with its JSON-RPC error.
+     */
+    public CompletableFuture<JsonObject> requestClient(String method, JsonObject params) {
+        return server.requestClient(method, params, related);
+    }
+
+    /**
+     * Ends the transport's stream for this request while the request goes on (SEP-1699 polling): the client
+     * resumes with {@code Last-Event-ID} and receives the rest. Does nothing where streams cannot be resumed.
+     */
+    public void closeStream() {
+        closeStream.run();
     }
 
     /** Sends {@code notifications/progress} when the caller asked for progress (sent a progress token). */

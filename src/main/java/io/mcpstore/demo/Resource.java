@@ -1,10 +1,23 @@
 package io.mcpstore.demo;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Base64;
 import java.util.function.Supplier;
 
-/** A resource with a fixed URI whose text is produced when it is read. */
-public record Resource(String uri, String name, String description, String mimeType, Supplier<String> text) {
+/** A resource with a fixed URI whose text (or, when {@code blob} is set, bytes) is produced when it is read. */
+public record Resource(
+        String uri, String name, String description, String mimeType, Supplier<String> text, Supplier<byte[]> blob) {
+
+    /** A text resource. */
+    public Resource(String uri, String name, String description, String mimeType, Supplier<String> text) {
+        this(uri, name, description, mimeType, text, null);
+    }
+
+    /** A binary resource: read as base64 {@code blob} contents. */
+    public static Resource binary(
+            String uri, String name, String description, String mimeType, Supplier<byte[]> bytes) {
+        return new Resource(uri, name, description, mimeType, null, bytes);
+    }
 
     /** The entry in a {@code resources/list} result. */
     public JsonObject describe() {
@@ -20,6 +33,8 @@ public record Resource(String uri, String name, String description, String mimeT
         if (mimeType != null) {
             json.put("mimeType", mimeType);
         }
-        return json.put("text", text.get());
+        return blob != null
+                ? json.put("blob", Base64.getEncoder().encodeToString(blob.get()))
+                : json.put("text", text.get());
     }
 }
