@@ -1,0 +1,101 @@
+package io.mcpstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcpstore.fixture.FixtureOptions;
+import io.mcpstore.fixture.FixtureServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The official MCP conformance suite's server scenarios, run against our conformance fixture directly (so that a
+ * failure below is the gateway's, not the fixture's) and through the gateway with {@code naming: never}: the fixture
+ * over Streamable HTTP, over stdio, and behind an app prefix. Every active scenario must pass. Each run's log and
+ * results stay under {@code target/conformance/<run>}; a failure prints them with the failed checks.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ConformanceTest {
+    /** Generous for ~40 checks; it only bounds a suite that hangs. */
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+
+    /** Per upstream call: a relay that drops a server→client request then fails its scenario in seconds, not 60. */
+    private static final int CALL_TIMEOUT_MS = 15_000;
+
+    static ConformanceSuite suite;
+    static Vertx vertx;
+    static FixtureServer.Running fixture;
+
+    @BeforeAll
+    static void start() {
+        suite = ConformanceSuite.installed();
+        vertx = Vertx.vertx();
+        fixture = TestGateway.await(FixtureServer.startHttp(
+                vertx, FixtureOptions.defaults().withConformance(true).withSseResponses(true)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fixture != null) TestGateway.await(fixture.close());
+        if (vertx != null) TestGateway.await(vertx.close());
+    }
+
+    @Test
+    void theFixtureItselfPassesEveryScenario() {
+        // "all" includes the pending scenarios (json-schema-2020-12, server-sse-polling): the fixture covers them too.
+        assertPasses(suite.server("fixture-direct", fixture.url(), RUN_TIMEOUT, "--suite", "all"));
+    }
+
+    @Test
+    void throughTheGatewayWithTheFixtureOverStreamableHttp() {
+        JsonObject upstream = Upstreams.url(fixture.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, false))) {
+            assertPasses(suite.server("gateway-http", gateway.url() + "/mcp", RUN_TIMEOUT));
+        }
+    }
+
+    @Test
+    void throughTheGatewayWithTheFixtureOverStdio() {
+        JsonObject upstream = Upstreams.fixtureStdio("--conformance").put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, false))) {
+            assertPasses(suite.server("gateway-stdio", gateway.url() + "/mcp", RUN_TIMEOUT));
+        }
+    }
+
+    @Test
+    void throughAnAppPrefix() {
+        JsonObject upstream = Upstreams.url(fixture.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, true))) {
+            assertPasses(suite.server("gateway-app", gateway.url() + "/conf/mcp", RUN_TIMEOUT));
+        }
+    }
+
+    /** One service {@code conf}, names left as the fixture gives them; optionally an app {@code /conf} serving it. */
+    private static JsonObject gatewayConfig(JsonObject upstream, boolean app) {
+        JsonObject config = Upstreams.services("conf", upstream).put("naming", new JsonObject().put("mode", "never"));
+        if (app) {
+            config.put(
+                    "apps",
+                    new JsonObject()
+                            .put(
+                                    "conf",
+                                    new JsonObject()
+                                            .put("prefix", "/conf")
+                                            .put("services", new JsonArray().add("conf"))));
+        }
+        return config;
+    }
+
+    private static void assertPasses(ConformanceSuite.Result result) {
+        System.out.println(result.report());
+        assertThat(result.failed()).as(result.report()).isZero();
+        assertThat(result.passed()).as(result.report()).isPositive();
+        assertThat(result.exitCode()).as(result.report()).isZero();
+    }
+}
