@@ -126,6 +126,97 @@ class McpServerCoreTest {
         assertThat(related).isEmpty();
     }
 
+    @Test
+    void asksTheClientOnTheRequestsStreamAndAwaitsItsAnswer() {
+        core.addTool(new Tool(
+                "ask",
+                null,
+                null,
+                null,
+                (args, ctx) -> ctx.requestClient("sampling/createMessage", new JsonObject().put("maxTokens", 10))
+                        .thenApply(answer -> ToolResults.text("client said " + answer.getString("model")))));
+        request(
+                1,
+                "initialize",
+                new JsonObject().put("capabilities", new JsonObject().put("sampling", new JsonObject())));
+        assertThat(core.clientCapabilities().containsKey("sampling")).isTrue();
+
+        List<JsonObject> related = new CopyOnWriteArrayList<>();
+        CompletableFuture<JsonObject> answer = core.handle(call(2, new JsonObject().put("name", "ask")), related::add);
+        assertThat(related).hasSize(1);
+        JsonObject asked = related.get(0);
+        assertThat(asked.getString("method")).isEqualTo("sampling/createMessage");
+        assertThat(answer).isNotDone();
+
+        // an answer to an id nobody awaits is dropped; the right one completes the call
+        assertThat(send("{\"jsonrpc\":\"2.0\",\"id\":\"unknown\",\"result\":{}}"))
+                .isNull();
+        assertThat(answer).isNotDone();
+        core.handle(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", asked.getValue("id"))
+                .put("result", new JsonObject().put("model", "m1")));
+        assertThat(answer.join()
+                        .getJsonObject("result")
+                        .getJsonArray("content")
+                        .getJsonObject(0)
+                        .getString("text"))
+                .isEqualTo("client said m1");
+    }
+
+    @Test
+    void aClientErrorAnswerFailsTheRequestToTheClient() {
+        List<JsonObject> related = new CopyOnWriteArrayList<>();
+        core.addTool(new Tool(
+                "ask",
+                null,
+                null,
+                null,
+                (args, ctx) -> ctx.requestClient("roots/list", null)
+                        .handle((r, e) -> ToolResults.text(
+                                e == null ? "ok" : e.getClass().getSimpleName() + ": " + e.getMessage()))));
+        CompletableFuture<JsonObject> answer = core.handle(call(1, new JsonObject().put("name", "ask")), related::add);
+        core.handle(io.mcpstore.protocol.JsonRpc.error(related.get(0).getValue("id"), -32601, "no roots here"));
+        assertThat(answer.join().getJsonObject("result").encode()).contains("McpException: no roots here");
+    }
+
+    @Test
+    void tracksSubscriptionsAndNotifiesOnlySubscribers() {
+        List<JsonObject> sent = new CopyOnWriteArrayList<>();
+        core.onNotification(sent::add);
+        core.resourceUpdated("x://watched");
+        assertThat(sent).isEmpty();
+        assertThat(request(1, "resources/subscribe", new JsonObject().put("uri", "x://watched"))
+                        .getJsonObject("result"))
+                .isEqualTo(new JsonObject());
+        core.resourceUpdated("x://watched");
+        assertThat(sent)
+                .extracting(m ->
+                        m.getString("method") + " " + m.getJsonObject("params").getString("uri"))
+                .containsExactly("notifications/resources/updated x://watched");
+        request(2, "resources/unsubscribe", new JsonObject().put("uri", "x://watched"));
+        core.resourceUpdated("x://watched");
+        assertThat(sent).hasSize(1);
+        JsonObject capabilities = request(3, "initialize", new JsonObject())
+                .getJsonObject("result")
+                .getJsonObject("capabilities");
+        assertThat(capabilities.getJsonObject("resources").getBoolean("subscribe"))
+                .isTrue();
+    }
+
+    @Test
+    void readsBinaryResourcesAsBase64Blobs() {
+        core.addResource(
+                Resource.binary("x://bytes", "bytes", null, "application/octet-stream", () -> new byte[] {1, 2, 3}));
+        JsonObject content = request(1, "resources/read", new JsonObject().put("uri", "x://bytes"))
+                .getJsonObject("result")
+                .getJsonArray("contents")
+                .getJsonObject(0);
+        assertThat(content.getString("blob")).isEqualTo("AQID");
+        assertThat(content.containsKey("text")).isFalse();
+        assertThat(content.getString("mimeType")).isEqualTo("application/octet-stream");
+    }
+
     private static JsonObject call(int id, JsonObject params) {
         return new JsonObject()
                 .put("jsonrpc", "2.0")
