@@ -95,19 +95,35 @@ final class McpDispatcher {
                 .put("instructions", "MCPStore gateway: the tools, resources and prompts of several MCP servers.");
     }
 
+    /**
+     * Opens the relay of a call once its service is known: the returned {@code {address, call}} travels with the
+     * request so that the upstream can send what belongs to the call (progress, log messages, server→client
+     * requests) back to its client.
+     */
+    interface Relay {
+        JsonObject open(String service);
+    }
+
     /** Answers one request; never fails: a failure becomes a JSON-RPC error response. */
     Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request) {
+        return answer(endpoint, session, request, null);
+    }
+
+    Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request, Relay relay) {
         Object id = request.getValue("id");
         Future<JsonObject> result;
         try {
-            result = dispatch(endpoint, session, request.getString("method"), params(request));
+            result = dispatch(endpoint, new Caller(session, relay), request.getString("method"), params(request));
         } catch (McpException e) {
             result = Future.failedFuture(e);
         }
         return result.map(r -> JsonRpc.result(id, r)).otherwise(failure -> JsonRpc.error(id, Errors.toError(failure)));
     }
 
-    private Future<JsonObject> dispatch(Endpoint endpoint, JsonObject session, String method, JsonObject params) {
+    /** Who is calling: their session record and the relay for what the call sends back. */
+    private record Caller(JsonObject session, Relay relay) {}
+
+    private Future<JsonObject> dispatch(Endpoint endpoint, Caller session, String method, JsonObject params) {
         return switch (method) {
             case McpMethods.PING -> Future.succeededFuture(new JsonObject());
             case McpMethods.INITIALIZE ->
@@ -143,7 +159,7 @@ final class McpDispatcher {
         return Future.succeededFuture(Page.of(field, items, (String) cursor, config.pageSize()));
     }
 
-    private Future<JsonObject> callTool(Endpoint endpoint, JsonObject session, JsonObject params) {
+    private Future<JsonObject> callTool(Endpoint endpoint, Caller session, JsonObject params) {
         String name = name(params);
         Object args = params.getValue("arguments");
         if (args != null && !(args instanceof JsonObject)) {
@@ -170,7 +186,7 @@ final class McpDispatcher {
         return ar.cause() instanceof McpException e && e.code() == JsonRpc.REQUEST_TIMEOUT ? "timeout" : "failed";
     }
 
-    private Future<JsonObject> complete(Endpoint endpoint, JsonObject session, JsonObject params) {
+    private Future<JsonObject> complete(Endpoint endpoint, Caller session, JsonObject params) {
         JsonObject ref = params.getJsonObject("ref");
         if (ref == null) throw McpException.invalidParams("completion/complete needs params.ref");
         String type = ref.getString("type");
@@ -188,13 +204,20 @@ final class McpDispatcher {
     }
 
     /** A request to the upstream verticle of {@code service}; its reply is the result or the upstream's error. */
-    Future<JsonObject> call(String service, String method, JsonObject params, JsonObject session) {
+    private Future<JsonObject> call(String service, String method, JsonObject params, Caller caller) {
         ServiceConfig sc = config.services().get(service);
         long timeout = (sc == null ? ServiceConfig.DEFAULT_TIMEOUT_MS : sc.timeoutMs()) + BUS_GRACE_MS;
         JsonObject body = new JsonObject().put("method", method).put("params", params);
+        JsonObject session = caller.session();
         if (session != null) {
-            body.put("session", new JsonObject().put("id", session.getString("id")));
+            JsonObject client = session.getJsonObject("client", new JsonObject());
+            body.put(
+                    "session",
+                    new JsonObject()
+                            .put("id", session.getString("id"))
+                            .put("capabilities", client.getJsonObject("capabilities", new JsonObject())));
         }
+        if (caller.relay() != null) body.put("relay", caller.relay().open(service));
         return vertx.eventBus()
                 .<JsonObject>request(Addresses.upstream(service), body, new DeliveryOptions().setSendTimeout(timeout))
                 .recover(failure -> Future.failedFuture(busFailure(service, method, timeout, failure)))

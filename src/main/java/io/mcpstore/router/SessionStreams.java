@@ -19,10 +19,12 @@ final class SessionStreams {
     private record Held(String endpoint, SseStream stream, MessageConsumer<JsonObject> consumer) {}
 
     private final Vertx vertx;
+    private final CallRelay relay;
     private final Map<String, Held> held = new HashMap<>();
 
-    SessionStreams(Vertx vertx) {
+    SessionStreams(Vertx vertx, CallRelay relay) {
         this.vertx = vertx;
+        this.relay = relay;
     }
 
     boolean has(String sessionId) {
@@ -40,6 +42,9 @@ final class SessionStreams {
             if (body.getBoolean("close", false)) {
                 detach(sessionId);
                 stream.end();
+            } else if (body.getJsonObject("request") != null) {
+                // A server→client request with no call in flight to carry it.
+                relay.relayRequest(msg, sessionId, stream::message);
             } else if (body.getJsonObject("message") != null) {
                 stream.message(body.getJsonObject("message"));
             }
