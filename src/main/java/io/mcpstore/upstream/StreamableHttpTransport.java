@@ -95,8 +95,8 @@ final class StreamableHttpTransport implements Transport {
         if (sentSession != null && (status == 404 || status == 400)) {
             // server-everything answers an unknown session with 400, the spec says 404: both mean "initialize again"
             response.body();
-            return Future.failedFuture(new SessionExpiredException("service '" + service.name()
-                    + "' no longer knows session " + sentSession + " (HTTP " + status + ")"));
+            return Future.failedFuture(new SessionExpiredException(
+                    "the server no longer knows session " + sentSession + " (HTTP " + status + ")"));
         }
         if (status / 100 != 2) return http.unexpected("POST " + service.url(), response);
         if (McpMethods.INITIALIZE.equals(method)) sessionId = response.getHeader(SESSION_HEADER);
