@@ -96,7 +96,8 @@ final class StreamableHttpTransport implements Transport {
             // server-everything answers an unknown session with 400, the spec says 404: both mean "initialize again"
             response.body();
             return Future.failedFuture(new SessionExpiredException(
-                    "the server no longer knows session " + sentSession + " (HTTP " + status + ")"));
+                    "the server no longer knows session " + sentSession + " (HTTP " + status + ")",
+                    sessionId != null && !sessionId.equals(sentSession)));
         }
         if (status / 100 != 2) return http.unexpected("POST " + service.url(), response);
         if (McpMethods.INITIALIZE.equals(method)) sessionId = response.getHeader(SESSION_HEADER);

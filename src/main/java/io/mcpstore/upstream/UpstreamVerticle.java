@@ -339,10 +339,11 @@ public final class UpstreamVerticle extends VerticleBase {
 
     private Future<JsonObject> forward(String method, JsonObject params) {
         JsonRpcPeer connection = peer;
-        return forwardOnce(connection, method, params)
-                .recover(e -> e instanceof SessionExpiredException
-                        ? reinitialize(connection).compose(v -> forwardOnce(peer, method, params))
-                        : Future.failedFuture(e));
+        return forwardOnce(connection, method, params).recover(e -> {
+            if (!(e instanceof SessionExpiredException expired)) return Future.failedFuture(e);
+            Future<Void> session = expired.renewed() ? Future.succeededFuture() : reinitialize(connection);
+            return session.compose(v -> forwardOnce(peer, method, params));
+        });
     }
 
     private Future<JsonObject> forwardOnce(JsonRpcPeer connection, String method, JsonObject params) {
