@@ -16,15 +16,25 @@ final class ChildProcesses {
     private ChildProcesses() {}
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static volatile boolean shuttingDown;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::endAll, "mcpstore-child-reaper"));
     }
 
+    /**
+     * Tracks {@code process} until it exits. A process started while the JVM shuts down is ended at once: the
+     * verticles keep running during the hooks and would otherwise restart the children the hook just ended.
+     */
     static void register(Process process) {
         LIVE.add(process);
         // Deregister on its own exit too, so a crashed child does not linger in the set.
         process.onExit().thenRun(() -> LIVE.remove(process));
+        if (shuttingDown) end(process, Duration.ZERO); // the hook may have iterated before we were added
+    }
+
+    static boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** {@code process} and its descendants, listed now: an orphan is re-parented and no longer listed later. */
@@ -59,6 +69,7 @@ final class ChildProcesses {
     }
 
     private static void endAll() {
+        shuttingDown = true;
         // Ends them in parallel: the hook has little time and each may use its whole grace period.
         List<Thread> enders = LIVE.stream()
                 .map(p -> new Thread(() -> end(p, Duration.ofSeconds(2)), "mcpstore-child-end-" + p.pid()))

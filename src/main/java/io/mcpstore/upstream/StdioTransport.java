@@ -66,6 +66,9 @@ final class StdioTransport implements Transport {
     @Override
     public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
         context = vertx.getOrCreateContext();
+        if (ChildProcesses.shuttingDown()) {
+            return opened = Future.failedFuture(new IOException("the gateway is shutting down"));
+        }
         ProcessBuilder builder;
         try {
             builder = processBuilder();
