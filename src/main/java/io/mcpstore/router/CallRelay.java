@@ -86,7 +86,10 @@ final class CallRelay {
         } else if (owner.equals(tag)) {
             answered(session, answer);
         } else {
-            vertx.eventBus().send(Addresses.router(owner), new JsonObject().put("answer", answer).put("session", session));
+            vertx.eventBus()
+                    .send(
+                            Addresses.router(owner),
+                            new JsonObject().put("answer", answer).put("session", session));
         }
     }
 
@@ -132,7 +135,8 @@ final class CallRelay {
         if (!McpMethods.NOTIFICATIONS_PROGRESS.equals(message.getString("method")) || call.progressToken() == null) {
             return message;
         }
-        JsonObject params = message.getJsonObject("params", new JsonObject()).copy().put("progressToken", call.progressToken());
+        JsonObject params =
+                message.getJsonObject("params", new JsonObject()).copy().put("progressToken", call.progressToken());
         return message.copy().put("params", params);
     }
 
@@ -153,7 +157,8 @@ final class CallRelay {
 
     private void cancelled(String session, Object requestId) {
         for (Call call : calls.values()) {
-            if (call.session().equals(session) && String.valueOf(call.clientRequestId()).equals(String.valueOf(requestId))) {
+            if (call.session().equals(session)
+                    && String.valueOf(call.clientRequestId()).equals(String.valueOf(requestId))) {
                 cancelUpstream(call, "cancelled by the client");
                 return;
             }

@@ -19,7 +19,9 @@ final class ClientMessages {
                 vertx.eventBus()
                         .publish(
                                 Addresses.CALLS_CANCEL,
-                                new JsonObject().put("session", session).put("requestId", params.getValue("requestId")));
+                                new JsonObject()
+                                        .put("session", session)
+                                        .put("requestId", params.getValue("requestId")));
             }
         }
         // notifications/initialized and roots/list_changed need nothing from the gateway.

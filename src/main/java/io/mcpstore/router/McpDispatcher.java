@@ -18,11 +18,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +37,8 @@ final class McpDispatcher {
     /** The bus timeout is a backstop behind the upstream's own per-call timeout, which answers first. */
     private static final long BUS_GRACE_MS = 5_000;
 
-    private static final Set<String> LOG_LEVELS =
-            Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
-
     private final Vertx vertx;
+    private final Sessions sessions;
     private final GatewayMetrics metrics;
     private final boolean logWarnings;
     private final String version;
@@ -46,8 +46,15 @@ final class McpDispatcher {
     private Catalog catalog = Catalog.EMPTY;
     private final Map<String, CatalogView> views = new HashMap<>();
 
-    McpDispatcher(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, boolean logWarnings, String version) {
+    McpDispatcher(
+            Vertx vertx,
+            Sessions sessions,
+            GatewayConfig config,
+            GatewayMetrics metrics,
+            boolean logWarnings,
+            String version) {
         this.vertx = vertx;
+        this.sessions = sessions;
         this.config = config;
         this.metrics = metrics;
         this.logWarnings = logWarnings;
@@ -142,15 +149,42 @@ final class McpDispatcher {
             case McpMethods.RESOURCES_READ, McpMethods.RESOURCES_SUBSCRIBE, McpMethods.RESOURCES_UNSUBSCRIBE ->
                 call(resourceOwner(endpoint, uri(params)), method, params, session);
             case McpMethods.COMPLETION_COMPLETE -> complete(endpoint, session, params);
-            case McpMethods.LOGGING_SET_LEVEL -> {
-                String level = params.getString("level");
-                if (level == null || !LOG_LEVELS.contains(level)) {
-                    throw McpException.invalidParams("Invalid log level: '" + level + "'");
-                }
-                yield Future.succeededFuture(new JsonObject());
-            }
+            case McpMethods.LOGGING_SET_LEVEL -> setLevel(endpoint, session, params);
             default -> throw new McpException(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
         };
+    }
+
+    /**
+     * Keeps the session's level (log messages that reach it outside a call are filtered by it) and passes it on to
+     * the endpoint's upstreams that log. Their connections are shared, so the latest level set wins there.
+     */
+    private Future<JsonObject> setLevel(Endpoint endpoint, Caller caller, JsonObject params) {
+        String level = params.getString("level");
+        if (level == null || !LogLevels.ORDER.contains(level)) {
+            throw McpException.invalidParams("Invalid log level: '" + level + "'");
+        }
+        if (caller.session() != null) {
+            sessions.update(caller.session().getString("id"), r -> r.put("logLevel", level));
+        }
+        List<Future<JsonObject>> forwarded = new ArrayList<>();
+        for (String service : endpoint.services()) {
+            ServiceCatalog sc = catalog.service(service);
+            if (sc != null && sc.available() && sc.capabilities().containsKey("logging")) {
+                forwarded.add(call(service, McpMethods.LOGGING_SET_LEVEL, params, new Caller(caller.session(), null))
+                        .otherwise(new JsonObject()));
+            }
+        }
+        return Future.join(forwarded).map(new JsonObject());
+    }
+
+    private void remember(Caller caller, String field, String value, boolean add) {
+        if (caller.session() == null) return;
+        sessions.update(caller.session().getString("id"), r -> {
+            JsonArray values = r.getJsonArray(field, new JsonArray());
+            values.remove(value);
+            if (add) values.add(value);
+            return r.put(field, values);
+        });
     }
 
     private Future<JsonObject> page(String field, io.vertx.core.json.JsonArray items, JsonObject params) {

@@ -63,10 +63,11 @@ public final class RouterVerticle extends VerticleBase {
         String tag = Integer.toString(instance, 36)
                 + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
-        dispatcher = new McpDispatcher(vertx, gateway, metrics, instance == 0, conf.getString("version", "dev"));
         sessions = new Sessions(vertx);
+        dispatcher =
+                new McpDispatcher(vertx, sessions, gateway, metrics, instance == 0, conf.getString("version", "dev"));
         relay = new CallRelay(vertx, tag);
-        streams = new SessionStreams(vertx, relay);
+        streams = new SessionStreams(vertx, relay, sessions);
         guard = new RequestGuard(gateway.http());
         streamable = new StreamableHttpHandler(dispatcher, sessions, streams, relay, tag);
         legacy = new LegacySseHandler(dispatcher, sessions, streams, relay, tag);
@@ -77,12 +78,7 @@ public final class RouterVerticle extends VerticleBase {
         var catalog = bus.<JsonObject>consumer(
                 Addresses.CATALOG_CHANGED, m -> dispatcher.catalog(ServiceCatalog.fromJson(m.body())));
         var config = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()));
-        var notify = bus.<JsonObject>consumer(
-                Addresses.SESSIONS_NOTIFY,
-                m -> streams.notify(
-                        m.body().getJsonArray("services").getList(),
-                        m.body().getJsonObject("message"),
-                        endpoints::get));
+        var notify = bus.<JsonObject>consumer(Addresses.SESSIONS_NOTIFY, m -> streams.notify(m.body(), endpoints::get));
         keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> streams.keepAlive());
 
         GatewayConfig.Http http = gateway.http();
