@@ -22,12 +22,16 @@ final class StreamableHttpHandler {
     private final McpDispatcher dispatcher;
     private final Sessions sessions;
     private final SessionStreams streams;
+    private final CallRelay relay;
     private final String instanceTag;
+    private long nextStream;
 
-    StreamableHttpHandler(McpDispatcher dispatcher, Sessions sessions, SessionStreams streams, String instanceTag) {
+    StreamableHttpHandler(
+            McpDispatcher dispatcher, Sessions sessions, SessionStreams streams, CallRelay relay, String instanceTag) {
         this.dispatcher = dispatcher;
         this.sessions = sessions;
         this.streams = streams;
+        this.relay = relay;
         this.instanceTag = instanceTag;
     }
 
@@ -75,9 +79,19 @@ final class StreamableHttpHandler {
         if (!JsonRpc.isRequest(message)) {
             // Notifications and responses are accepted as they are; nothing answers them.
             ctx.response().setStatusCode(202).end();
+            ClientMessages.accept(ctx.vertx(), relay, session.getString("id"), message);
             return;
         }
-        dispatcher.answer(endpoint, session, message).onSuccess(answer -> HttpReplies.json(ctx, 200, answer));
+        PostSink sink = new PostSink(ctx, instanceTag + "p" + nextStream++);
+        CallRelay.Call[] call = new CallRelay.Call[1];
+        McpDispatcher.Relay opener = service -> {
+            call[0] = relay.open(session.getString("id"), message, service, sink);
+            return relay.relayOf(call[0]);
+        };
+        dispatcher.answer(endpoint, session, message, opener).onSuccess(answer -> {
+            if (call[0] != null) relay.close(call[0]);
+            sink.finish(answer);
+        });
     }
 
     private void initialize(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
@@ -154,8 +168,9 @@ final class StreamableHttpHandler {
         if (session == null) return;
         String id = session.getString("id");
         sessions.remove(id);
-        // Every instance that holds a stream of this session ends it.
+        // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
         ctx.vertx().eventBus().publish(Addresses.session(id), new JsonObject().put("close", true));
+        ctx.vertx().eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
         ctx.response().setStatusCode(200).end();
     }
 

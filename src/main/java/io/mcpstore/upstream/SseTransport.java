@@ -84,8 +84,7 @@ final class SseTransport implements Transport {
         // Messages carry the service's headers (credentials): only to the server we connected to.
         if (!Objects.equals(base.getScheme(), resolved.getScheme())
                 || !Objects.equals(base.getAuthority(), resolved.getAuthority())) {
-            endpointKnown.tryFail(
-                    "service '" + service.name() + "' named a message endpoint on another origin: " + resolved);
+            endpointKnown.tryFail("it named a message endpoint on another origin: " + resolved);
             return;
         }
         postUrl = resolved.toString();

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * The MCP Streamable HTTP client (2025-11-25): each message is a POST answered with JSON, an SSE stream or 202; a
  * GET stream carries what the server sends on its own; the session id from the initialize response goes on every
  * later request, and the session is deleted on close.
+ *
+ * <p>HTTP has no connection to lose, so "lost" means: a POST's answer stream broke mid-way, the server cannot be
+ * reached to reopen the GET stream, or it no longer knows our session there. A send that fails fails only that call;
+ * a 404 (or 400 with a session id) fails it with {@link SessionExpiredException}.
  */
 final class StreamableHttpTransport implements Transport {
     static final String SESSION_HEADER = "MCP-Session-Id";
@@ -95,8 +99,9 @@ final class StreamableHttpTransport implements Transport {
         if (sentSession != null && (status == 404 || status == 400)) {
             // server-everything answers an unknown session with 400, the spec says 404: both mean "initialize again"
             response.body();
-            return Future.failedFuture(new SessionExpiredException("service '" + service.name()
-                    + "' no longer knows session " + sentSession + " (HTTP " + status + ")"));
+            return Future.failedFuture(new SessionExpiredException(
+                    "the server no longer knows session " + sentSession + " (HTTP " + status + ")",
+                    sessionId != null && !sessionId.equals(sentSession)));
         }
         if (status / 100 != 2) return http.unexpected("POST " + service.url(), response);
         if (McpMethods.INITIALIZE.equals(method)) sessionId = response.getHeader(SESSION_HEADER);

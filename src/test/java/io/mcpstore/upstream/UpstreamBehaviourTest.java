@@ -5,6 +5,7 @@ import static io.mcpstore.upstream.UpstreamStdioTest.names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mcpstore.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +58,41 @@ class UpstreamBehaviourTest {
         assertThat(catalog.getJsonArray("resources")).isEmpty();
         assertThat(catalog.getJsonArray("prompts")).isEmpty();
         assertThat(catalog.getJsonObject("serverInfo").getString("name")).isEqualTo("scripted");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void publishesTheCatalogAgainWhenAsked(Vertx vertx) throws Exception {
+        deploy(vertx, new JsonObject());
+        probe.catalog.set(null);
+
+        vertx.eventBus().publish(Addresses.CATALOG_REFRESH, new JsonObject());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> probe.catalog.get() != null);
+        assertThat(probe.catalog.get().getString("state")).isEqualTo("ready");
+        assertThat(names(probe.catalog.get().getJsonArray("tools"))).containsExactly("alpha", "beta", "gamma");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void runsTheCommandWithItsResolvedEnvironmentAndDirectory(Vertx vertx) throws Exception {
+        String script = Path.of(
+                        getClass().getResource("/upstream/scripted-server.js").toURI())
+                .toString();
+        // The server only starts when the placeholder was resolved, the variable merged and the directory set.
+        JsonObject entry = new JsonObject()
+                .put("command", "sh")
+                .put(
+                        "args",
+                        new JsonArray()
+                                .add("-c")
+                                .add("[ \"$COPIED_PATH\" = \"$PATH\" ] && [ \"$(pwd)\" = /tmp ] && exec node '" + script
+                                        + "'"))
+                .put("env", new JsonObject().put("COPIED_PATH", "${env:PATH}"))
+                .put("cwd", "/tmp");
+        probe = UpstreamProbe.deploy(vertx, "scripted", entry);
+
+        probe.awaitState("ready", READY_WITHIN);
     }
 
     @Test

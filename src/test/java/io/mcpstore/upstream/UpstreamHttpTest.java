@@ -73,6 +73,22 @@ class UpstreamHttpTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void legacySseReconnectsWhenTheStreamEnds(Vertx vertx) throws Exception {
+        server = EverythingServer.start("sse");
+        probe = UpstreamProbe.deploy(vertx, "legacy", new JsonObject().put("url", server.url("/sse")));
+        probe.awaitState("ready", READY_WITHIN);
+        int port = server.port();
+
+        server.close();
+        probe.awaitState("reconnecting", Duration.ofSeconds(10));
+        server = EverythingServer.start("sse", port);
+
+        probe.awaitState("ready", READY_WITHIN);
+        assertThat(text(probe.echo("over a new stream"))).isEqualTo("Echo: over a new stream");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aRestartedServerIsFoundAgain(Vertx vertx) throws Exception {
         server = EverythingServer.start("streamableHttp");
         probe = UpstreamProbe.deploy(vertx, "remote", new JsonObject().put("url", server.url("/mcp")));
