@@ -9,6 +9,8 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -212,5 +214,59 @@ class GatewayRelayTest {
         assertThat(stray.statusCode()).isEqualTo(202);
         assertThat(session.request("ping", new JsonObject()).getJsonObject("result"))
                 .isEmpty();
+    }
+
+    @Test
+    void aDroppedCallStreamIsNotACancellationAndCanBeResumed() throws Exception {
+        McpSession session = McpSession.open(gateway, "/mcp");
+        String body = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 31)
+                .put("method", "tools/call")
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put("name", "fx__slow")
+                                .put("arguments", new JsonObject().put("ms", 1500))
+                                .put("_meta", new JsonObject().put("progressToken", "resume-me")))
+                .encode();
+        String firstId;
+        // HTTP/1.1 on a socket, so that the test can drop the connection after the first event.
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", gateway.store().port())) {
+            String request = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Content-Type: application/json\r\nMcp-Session-Id: " + session.id() + "\r\nContent-Length: "
+                    + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("id: "));
+            assertThat(line).isNotNull();
+            firstId = line.substring(4);
+        }
+        // The call runs on; resuming after the first event replays the rest and the answer arrives.
+        HttpResponse<String> resumed = gateway.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/mcp"))
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session.id())
+                .header("Last-Event-ID", firstId)
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build());
+        assertThat(resumed.statusCode()).isEqualTo(200);
+        assertThat(resumed.body()).doesNotContain("id: " + firstId + "\n");
+        assertThat(resumed.body()).contains("\"progressToken\":\"resume-me\"");
+        assertThat(resumed.body()).contains("\"id\":31").contains("\"result\"");
+
+        HttpResponse<String> unknown = gateway.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/mcp"))
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session.id())
+                .header("Last-Event-ID", "nosuchinstance.4.2")
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("cannot resume");
     }
 }
