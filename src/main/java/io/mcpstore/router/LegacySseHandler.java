@@ -19,17 +19,12 @@ final class LegacySseHandler {
     private final CallRelay relay;
     private final StreamRegistry registry;
 
-    LegacySseHandler(
-            McpDispatcher dispatcher,
-            Sessions sessions,
-            SessionStreams streams,
-            CallRelay relay,
-            StreamRegistry registry) {
-        this.dispatcher = dispatcher;
-        this.sessions = sessions;
-        this.streams = streams;
-        this.relay = relay;
-        this.registry = registry;
+    LegacySseHandler(RouterParts parts) {
+        this.dispatcher = parts.dispatcher();
+        this.sessions = parts.sessions();
+        this.streams = parts.streams();
+        this.relay = parts.relay();
+        this.registry = parts.registry();
     }
 
     void open(RoutingContext ctx, Endpoint endpoint) {

@@ -70,8 +70,9 @@ public final class RouterVerticle extends VerticleBase {
         relay = new CallRelay(vertx, tag, registry);
         streams = new SessionStreams(vertx, relay, sessions);
         guard = new RequestGuard(gateway.http());
-        streamable = new StreamableHttpHandler(dispatcher, sessions, streams, relay, registry);
-        legacy = new LegacySseHandler(dispatcher, sessions, streams, relay, registry);
+        RouterParts parts = new RouterParts(dispatcher, sessions, streams, relay, registry);
+        streamable = new StreamableHttpHandler(parts);
+        legacy = new LegacySseHandler(parts);
         endpoints = endpoints(gateway);
         if (instance == 0) metrics.openSessions(sessions::size);
 

@@ -25,17 +25,12 @@ final class StreamableHttpHandler {
     private final CallRelay relay;
     private final StreamRegistry registry;
 
-    StreamableHttpHandler(
-            McpDispatcher dispatcher,
-            Sessions sessions,
-            SessionStreams streams,
-            CallRelay relay,
-            StreamRegistry registry) {
-        this.dispatcher = dispatcher;
-        this.sessions = sessions;
-        this.streams = streams;
-        this.relay = relay;
-        this.registry = registry;
+    StreamableHttpHandler(RouterParts parts) {
+        this.dispatcher = parts.dispatcher();
+        this.sessions = parts.sessions();
+        this.streams = parts.streams();
+        this.relay = parts.relay();
+        this.registry = parts.registry();
     }
 
     void post(RoutingContext ctx, Endpoint endpoint) {
