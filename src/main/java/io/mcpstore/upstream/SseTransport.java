@@ -75,7 +75,7 @@ final class SseTransport implements Transport {
                     });
                     return endpointKnown.future();
                 })
-                .timeout(service.timeoutMs(), TimeUnit.MILLISECONDS);
+                .timeout(McpClient.handshakeTimeout(service.timeoutMs()), TimeUnit.MILLISECONDS);
     }
 
     private void onEndpoint(String endpoint, Promise<Void> endpointKnown) {

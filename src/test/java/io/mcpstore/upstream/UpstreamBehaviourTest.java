@@ -122,14 +122,14 @@ class UpstreamBehaviourTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void anUnansweredPingDegradesAndAnAnsweredOneRestores(Vertx vertx) throws Exception {
-        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 1000));
+        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 2000));
 
         callTool("mute-pings");
-        probe.awaitState("degraded", Duration.ofSeconds(5));
+        probe.awaitState("degraded", Duration.ofSeconds(10));
         assertThat(probe.catalog.get().getString("error")).contains("ping");
         callTool("unmute-pings"); // calls still flow while degraded
 
-        probe.awaitState("ready", Duration.ofSeconds(5));
+        probe.awaitState("ready", Duration.ofSeconds(10));
         assertThat(probe.states)
                 .containsSubsequence("ready", "degraded", "ready")
                 .doesNotContain("reconnecting");
@@ -138,7 +138,7 @@ class UpstreamBehaviourTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void threeUnansweredPingsReconnect(Vertx vertx) throws Exception {
-        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 1000));
+        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 2000));
         long pid = probe.status().getLong("pid");
 
         callTool("mute-pings");
