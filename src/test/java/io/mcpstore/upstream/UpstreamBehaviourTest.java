@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.Failures;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -117,6 +119,19 @@ class UpstreamBehaviourTest {
         assertThat(answers.getJsonObject(0).getJsonObject("result")).isEqualTo(new JsonObject());
         assertThat(answers.getJsonObject(1).getJsonObject("error").getInteger("code"))
                 .isEqualTo(-32601);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aCallThatTimesOutIsCancelledUpstream(Vertx vertx) throws Exception {
+        deploy(vertx, new JsonObject().put("timeoutMs", 1000));
+
+        ReplyException failed = UpstreamProbe.failure(
+                probe.call("tools/call", new JsonObject().put("name", "never").put("arguments", new JsonObject())));
+
+        assertThat(failed.failureCode()).isEqualTo(Failures.TIMEOUT);
+        assertThat(failed.getMessage()).isEqualTo("service 'scripted' did not answer tools/call within 1000 ms");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !new JsonArray(text(callTool("cancelled"))).isEmpty());
     }
 
     @Test
