@@ -223,9 +223,13 @@ final class StreamableHttpTransport implements Transport {
         SseParser parser = new SseParser(http.eventsTo(this::receive));
         HttpEndpoint.stream(response, parser, broken -> {
             if (generation != streamGeneration || closing) return;
-            lastEventId = parser.lastEventId(); // resume where we left off
+            if (parser.lastEventId() != null) lastEventId = parser.lastEventId(); // resume where we left off
+            if (parser.retryMs() != null) streamRetryDelayMs = Math.max(1, parser.retryMs()); // as the server asks
             eventStream = null;
-            log.debug("service '{}' event stream ended ({}); reopening", service.name(), broken);
+            log.debug(
+                    "service '{}' event stream {}; reopening",
+                    service.name(),
+                    broken == null ? "ended" : "broke: " + broken.getMessage());
             retryEventStream();
         });
     }
