@@ -123,6 +123,18 @@ class UpstreamBehaviourTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void refusesARequestWithoutAMethod(Vertx vertx) throws Exception {
+        deploy(vertx, new JsonObject());
+
+        ReplyException failed = UpstreamProbe.failure(
+                vertx.eventBus().request(Addresses.upstream("scripted"), new JsonObject().put("params", 1)));
+
+        assertThat(failed.failureCode()).isEqualTo(Failures.BAD_REQUEST);
+        assertThat(failed.getMessage()).contains("'scripted'");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aCallThatTimesOutIsCancelledUpstream(Vertx vertx) throws Exception {
         deploy(vertx, new JsonObject().put("timeoutMs", 1000));
 
