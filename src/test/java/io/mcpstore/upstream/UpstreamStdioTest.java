@@ -150,13 +150,14 @@ class UpstreamStdioTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void stoppingEndsAChildThatIgnoresStdinAndSigterm(Vertx vertx) throws Exception {
         // Ignores SIGTERM and starts another child after the server leaves: both must still end.
+        String orphan = UpstreamShutdownTest.orphanDuration();
         JsonObject entry = new JsonObject()
                 .put("command", "sh")
                 .put(
                         "args",
                         new JsonArray()
                                 .add("-c")
-                                .add("trap '' TERM; node '" + EverythingServer.script() + "' stdio; sleep 3071"));
+                                .add("trap '' TERM; node '" + EverythingServer.script() + "' stdio; sleep " + orphan));
         probe = UpstreamProbe.deploy(vertx, "stubborn", entry);
         probe.awaitState("ready", READY_WITHIN);
         long pid = probe.status().getLong("pid");
@@ -166,7 +167,7 @@ class UpstreamStdioTest {
 
         assertThat(alive(pid)).isFalse();
         assertThat(ProcessHandle.allProcesses())
-                .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 3071"));
+                .noneMatch(p -> p.info().commandLine().orElse("").contains(orphan));
     }
 
     @Test
