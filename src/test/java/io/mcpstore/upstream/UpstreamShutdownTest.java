@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +55,7 @@ class UpstreamShutdownTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !alive(pid));
         Thread.sleep(500); // time for a surviving shell to start its orphan
-        assertThat(ProcessHandle.allProcesses())
-                .noneMatch(p -> p.info().commandLine().orElse("").contains(orphan));
+        assertThat(endSurvivors(orphan)).isEmpty();
     }
 
     private static Optional<Long> childPid(Path output) throws Exception {
@@ -68,6 +68,15 @@ class UpstreamShutdownTest {
     /** A sleep duration no other test run on this machine uses: 3000 s and a random fraction. */
     static String orphanDuration() {
         return "3000." + ThreadLocalRandom.current().nextInt(100_000_000, 999_999_999);
+    }
+
+    /** The processes whose command line has {@code marker}, ended so that a failing run leaves nothing behind. */
+    static List<Long> endSurvivors(String marker) {
+        List<ProcessHandle> survivors = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(marker))
+                .toList();
+        survivors.forEach(ProcessHandle::destroyForcibly);
+        return survivors.stream().map(ProcessHandle::pid).toList();
     }
 
     private static boolean alive(long pid) {
