@@ -39,13 +39,13 @@ final class McpClient {
     }
 
     /**
-     * {@code initialize} with our latest version, no client capabilities (the gateway relays none yet), then {@code
-     * notifications/initialized}. Completes with the server's initialize result.
+     * {@code initialize} with our latest version and the client capabilities the gateway can relay to its clients,
+     * then {@code notifications/initialized}. Completes with the server's initialize result.
      */
     Future<JsonObject> initialize() {
         JsonObject params = new JsonObject()
                 .put("protocolVersion", ProtocolVersion.LATEST)
-                .put("capabilities", new JsonObject())
+                .put("capabilities", UpstreamRelay.clientCapabilities())
                 .put("clientInfo", new JsonObject().put("name", "mcpstore").put("version", VERSION));
         return result(McpMethods.INITIALIZE, params, handshakeTimeout(timeoutMs))
                 .compose(result -> {

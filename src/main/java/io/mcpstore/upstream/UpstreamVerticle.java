@@ -3,7 +3,6 @@ package io.mcpstore.upstream;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.Failures;
 import io.mcpstore.config.ServiceConfig;
-import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,6 +33,7 @@ public final class UpstreamVerticle extends VerticleBase {
     private ServiceConfig service;
     private Logger log;
     private final Catalog catalog = new Catalog();
+    private UpstreamRelay relay;
     private UpstreamState state;
     private String error;
 
@@ -55,6 +55,7 @@ public final class UpstreamVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         service = ServiceConfig.fromDeployment(config());
+        relay = new UpstreamRelay(vertx, service.name());
         log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         setState(UpstreamState.CONNECTING);
         // Consumers are unregistered by Vert.x when the verticle is undeployed.
@@ -240,15 +241,13 @@ public final class UpstreamVerticle extends VerticleBase {
 
     // ---- what the upstream sends us
 
-    private JsonObject onServerRequest(JsonObject request) {
-        String method = request.getString("method");
-        if (McpMethods.PING.equals(method)) return new JsonObject();
-        // Sampling, elicitation and roots need the calling client session: relaying them comes later.
-        throw new JsonRpcPeer.RpcError(
-                JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method + " (the gateway does not relay it yet)");
+    private Future<JsonObject> onServerRequest(JsonObject request) {
+        if (McpMethods.PING.equals(request.getString("method"))) return Future.succeededFuture(new JsonObject());
+        return relay.serverRequest(request, service.timeoutMs());
     }
 
     private void onNotification(JsonObject notification) {
+        if (relay.notification(notification)) return;
         String method = notification.getString("method");
         List<Catalog.Kind> stale = Catalog.Kind.changedBy(method);
         if (stale.isEmpty()) {
@@ -282,28 +281,53 @@ public final class UpstreamVerticle extends VerticleBase {
             message.reply(status());
             return;
         }
+        if (McpMethods.NOTIFICATIONS_CANCELLED.equals(method)) {
+            cancel(body);
+            return;
+        }
         if (!state.acceptsCalls()) {
             message.fail(Failures.UNAVAILABLE, unavailableMessage());
             return;
         }
         JsonObject params = body.getValue("params") instanceof JsonObject p ? p : null;
-        forward(method, params).onSuccess(message::reply).onFailure(e -> fail(message, method, e));
+        UpstreamRelay.InFlight call = relay.begin(body, params);
+        forward(method, UpstreamRelay.upstreamParams(call, params), call)
+                .onComplete(done -> relay.end(call))
+                .onSuccess(message::reply)
+                .onFailure(e -> fail(message, method, e));
     }
 
-    private Future<JsonObject> forward(String method, JsonObject params) {
+    /** A client cancelled a call (or went away): the upstream is told, and the caller is answered at once. */
+    private void cancel(JsonObject body) {
+        UpstreamRelay.InFlight call = relay.find(body.getJsonObject("relay"));
         JsonRpcPeer connection = peer;
-        return forwardOnce(connection, method, params).recover(e -> {
+        if (call == null || call.upstreamId < 0 || connection == null) return;
+        String reason = body.getJsonObject("params", new JsonObject()).getString("reason", "cancelled");
+        connection.cancel(
+                call.upstreamId,
+                reason,
+                new UpstreamException(Failures.CANCELLED, "Request cancelled: " + reason, null));
+    }
+
+    private Future<JsonObject> forward(String method, JsonObject params, UpstreamRelay.InFlight call) {
+        JsonRpcPeer connection = peer;
+        return forwardOnce(connection, method, params, call).recover(e -> {
             if (!(e instanceof SessionExpiredException expired)) return Future.failedFuture(e);
             Future<Void> session = expired.renewed() ? Future.succeededFuture() : reinitialize(connection);
-            return session.compose(v -> forwardOnce(peer, method, params));
+            return session.compose(v -> forwardOnce(peer, method, params, call));
         });
     }
 
-    private Future<JsonObject> forwardOnce(JsonRpcPeer connection, String method, JsonObject params) {
+    private Future<JsonObject> forwardOnce(
+            JsonRpcPeer connection, String method, JsonObject params, UpstreamRelay.InFlight call) {
         if (connection == null || !state.acceptsCalls()) {
             return Future.failedFuture(new UpstreamException(Failures.UNAVAILABLE, unavailableMessage(), error));
         }
-        return connection.request(method, params, service.timeoutMs()).map(UpstreamVerticle::reply);
+        return connection
+                .request(method, params, service.timeoutMs(), id -> {
+                    if (call != null) call.upstreamId = id;
+                })
+                .map(UpstreamVerticle::reply);
     }
 
     /** The bus reply: the upstream's result, or its JSON-RPC error passed through untouched. */

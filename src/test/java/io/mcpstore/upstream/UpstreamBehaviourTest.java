@@ -111,14 +111,18 @@ class UpstreamBehaviourTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void answersThePingOfTheServerAndRefusesWhatItCannotRelayYet(Vertx vertx) throws Exception {
+    void answersThePingOfTheServerAndRefusesASamplingRequestNoClientCanAnswer(Vertx vertx) throws Exception {
         deploy(vertx, new JsonObject());
 
+        // The probe calls without a relay: there is no client to put the sampling request to.
         JsonArray answers = new JsonArray(text(callTool("ask-client")));
 
         assertThat(answers.getJsonObject(0).getJsonObject("result")).isEqualTo(new JsonObject());
-        assertThat(answers.getJsonObject(1).getJsonObject("error").getInteger("code"))
-                .isEqualTo(-32601);
+        JsonObject refused = answers.getJsonObject(1).getJsonObject("error");
+        assertThat(refused.getInteger("code")).isEqualTo(-32600);
+        assertThat(refused.getString("message"))
+                .contains("sampling/createMessage")
+                .contains("no client call");
     }
 
     @Test

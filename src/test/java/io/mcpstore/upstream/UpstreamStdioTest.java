@@ -149,7 +149,8 @@ class UpstreamStdioTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void stoppingEndsAChildThatIgnoresStdinAndSigterm(Vertx vertx) throws Exception {
-        // Ignores SIGTERM and starts another child after the server leaves: both must still end.
+        // Ignores SIGTERM and starts another child after the server leaves: both must still end. The sleep's length
+        // marks this run's grandchild among every process on the machine (other builds may run this test too).
         String orphan = UpstreamShutdownTest.orphanDuration();
         JsonObject entry = new JsonObject()
                 .put("command", "sh")

@@ -1,0 +1,100 @@
+package io.mcpstore;
+
+import io.mcpstore.config.ConfigLoader;
+import io.mcpstore.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}. */
+@Command(
+        name = "mcpstore",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "MCPStore: one MCP endpoint in front of many MCP servers.",
+        subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    ServeOptions serve = new ServeOptions();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /** With no subcommand, serve. */
+    @Override
+    public Integer call() throws Exception {
+        return serve.run();
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the gateway (the default).")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServeOptions options = new ServeOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            return options.run();
+        }
+    }
+
+    static final class ServeOptions {
+        @Option(
+                names = {"-c", "--config"},
+                description = "YAML config file (default: ${DEFAULT-VALUE})",
+                defaultValue = "conf/mcpstore.yaml")
+        Path config;
+
+        @Option(names = "--host", description = "Address to listen on (overrides http.host)")
+        String host;
+
+        @Option(names = "--port", description = "Port to listen on, 0 for any free port (overrides http.port)")
+        Integer port;
+
+        int run() throws Exception {
+            Vertx vertx = McpStore.createVertx();
+            GatewayConfig gatewayConfig;
+            try {
+                JsonObject json = ConfigLoader.load(vertx, config).await(30, TimeUnit.SECONDS);
+                JsonObject http = json.getJsonObject("http", new JsonObject());
+                if (host != null) http.put("host", host);
+                if (port != null) http.put("port", port);
+                json.put("http", http);
+                gatewayConfig = ConfigLoader.validate(json, config.toString());
+            } catch (ConfigLoader.InvalidConfig e) {
+                System.err.println(e.getMessage());
+                vertx.close();
+                return 2;
+            }
+            McpStore gateway =
+                    McpStore.start(vertx, gatewayConfig, config.toString()).await(60, TimeUnit.SECONDS);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    gateway.close().await(10, TimeUnit.SECONDS);
+                                } catch (Exception ignored) {
+                                    // exiting anyway; child processes are also killed by their own hook
+                                }
+                            },
+                            "mcpstore-shutdown"));
+            System.out.println("MCPStore listening on " + gateway.url());
+            System.out.flush();
+            Thread.currentThread().join();
+            return 0;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"mcpstore " + McpStore.version()};
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.mcpstore;
+
+import io.mcpstore.config.ConfigStoreVerticle;
+import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.metrics.GatewayMetrics;
+import io.mcpstore.notify.NotifierVerticle;
+import io.mcpstore.router.RouterVerticle;
+import io.mcpstore.service.ServiceManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The embedded gateway: starts every verticle of one MCPStore node in a Vert.x instance and stops them again.
+ *
+ * <pre>{@code
+ * McpStore gateway = McpStore.start(GatewayConfig.fromJson(json)).await();
+ * // clients connect to gateway.url() + "/mcp"
+ * gateway.close().await();
+ * }</pre>
+ */
+public final class McpStore {
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final String host;
+    private final int port;
+    private final String registryName;
+
+    private McpStore(Vertx vertx, boolean ownsVertx, String host, int port, String registryName) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.host = host;
+        this.port = port;
+        this.registryName = registryName;
+    }
+
+    public static String version() {
+        String v = McpStore.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-dev" : v;
+    }
+
+    /** Starts a gateway in a Vert.x instance of its own, with Prometheus metrics. */
+    public static Future<McpStore> start(GatewayConfig config) {
+        return start(config, "embedded");
+    }
+
+    public static Future<McpStore> start(GatewayConfig config, String source) {
+        return start(createVertx(), config, source);
+    }
+
+    /**
+     * Starts a gateway in {@code vertx}, made by {@link #createVertx()}, which it then owns and closes. (The command
+     * line reads its config with the same instance: one Vert.x, one cold start.)
+     */
+    public static Future<McpStore> start(Vertx vertx, GatewayConfig config, String source) {
+        String registryName = REGISTRY_NAMES.get(vertx);
+        // Not chained on close(): its continuation would run on an event loop that close() has just shut down.
+        return deploy(vertx, true, config, source, registryName).onFailure(e -> vertx.close());
+    }
+
+    private static final java.util.Map<Vertx, String> REGISTRY_NAMES =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** A Vert.x instance reporting to a Prometheus registry of its own, as a gateway wants it. */
+    public static Vertx createVertx() {
+        String registryName = "mcpstore-" + UUID.randomUUID();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setRegistryName(registryName)
+                .setJvmMetricsEnabled(true)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(metrics))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        REGISTRY_NAMES.put(vertx, registryName);
+        return vertx;
+    }
+
+    /** Starts a gateway inside an existing Vert.x instance (which stays the caller's to close). */
+    public static Future<McpStore> start(Vertx vertx, GatewayConfig config) {
+        return deploy(vertx, false, config, "embedded", null);
+    }
+
+    private static Future<McpStore> deploy(
+            Vertx vertx, boolean ownsVertx, GatewayConfig config, String source, String registryName) {
+        JsonObject configJson = config.toJson();
+        JsonObject common = new JsonObject().put("metricsRegistry", registryName);
+        int count = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return vertx.deployVerticle(
+                        new ConfigStoreVerticle(),
+                        options(new JsonObject().put("config", configJson).put("source", source)))
+                .compose(id -> vertx.deployVerticle(new NotifierVerticle(), options(common.copy())))
+                .compose(id -> {
+                    // Instances configured alike share one listening socket. Vert.x does not share a port 0
+                    // socket, so a free port is picked first.
+                    List<RouterVerticle> routers = new ArrayList<>();
+                    AtomicInteger instance = new AtomicInteger();
+                    DeploymentOptions options = options(routerConfig(configJson, common, port(config.http())))
+                            .setInstances(count);
+                    return vertx.deployVerticle(
+                                    () -> {
+                                        RouterVerticle router = new RouterVerticle(instance.getAndIncrement());
+                                        synchronized (routers) {
+                                            routers.add(router);
+                                        }
+                                        return router;
+                                    },
+                                    options)
+                            .compose(ignored -> samePort(routers));
+                })
+                .compose(port -> vertx.deployVerticle(new ServiceManager(), options(common.copy()))
+                        .map(ignored ->
+                                new McpStore(vertx, ownsVertx, config.http().host(), port, registryName)));
+    }
+
+    private static JsonObject routerConfig(JsonObject config, JsonObject common, int port) {
+        JsonObject gateway = config.copy();
+        gateway.getJsonObject("http").put("port", port);
+        return common.copy().put("gateway", gateway).put("version", version());
+    }
+
+    private static int port(GatewayConfig.Http http) {
+        if (http.port() != 0) return http.port();
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(http.host()))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + http.host(), e);
+        }
+    }
+
+    private static Future<Integer> samePort(List<RouterVerticle> routers) {
+        int port = routers.get(0).actualPort();
+        for (RouterVerticle r : routers) {
+            if (r.actualPort() != port) {
+                return Future.failedFuture(new IllegalStateException(
+                        "router instances listen on different ports: " + port + " and " + r.actualPort()));
+            }
+        }
+        return Future.succeededFuture(port);
+    }
+
+    private static DeploymentOptions options(JsonObject config) {
+        return new DeploymentOptions().setConfig(config);
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://host:port}, with IPv6 hosts bracketed. */
+    public String url() {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        if (h.equals("0.0.0.0")) h = "127.0.0.1";
+        return "http://" + h + ":" + port;
+    }
+
+    /** Stops every verticle (upstream child processes end) and, when it owns it, Vert.x itself. */
+    public Future<Void> close() {
+        Future<Void> undeploy = Future.join(
+                        vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+                .mapEmpty();
+        return undeploy.transform(ignored -> {
+            GatewayMetrics.release(registryName);
+            return ownsVertx ? vertx.close() : Future.succeededFuture();
+        });
+    }
+}

@@ -1,0 +1,136 @@
+package io.mcpstore.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Loads the gateway config once, through vertx-config, in this order (later wins): the YAML file, environment
+ * variables {@code MCPSTORE_*} ({@code MCPSTORE_HTTP_PORT=9000} sets {@code http.port}), then system properties
+ * {@code mcpstore.*} ({@code -Dmcpstore.naming.mode=never}).
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {}
+
+    private static final String ENV_PREFIX = "MCPSTORE_";
+    private static final String SYS_PREFIX = "mcpstore.";
+
+    /** A config that cannot be used: names the file, the key and what is wrong. */
+    public static final class InvalidConfig extends RuntimeException {
+        public InvalidConfig(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static Future<JsonObject> load(Vertx vertx, Path file) {
+        // A relative path missing on disk may still be packaged in the jar (the embedded default config).
+        boolean packaged = !file.isAbsolute()
+                && ConfigLoader.class
+                                .getClassLoader()
+                                .getResource(file.toString().replace('\\', '/'))
+                        != null;
+        if (!Files.isRegularFile(file) && !packaged) {
+            return Future.failedFuture(new InvalidConfig("Config error: file " + file + " does not exist", null));
+        }
+        ConfigStoreOptions yaml = new ConfigStoreOptions()
+                .setType("file")
+                .setFormat("yaml")
+                .setConfig(new JsonObject().put("path", file.toString()));
+        ConfigStoreOptions env =
+                new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true));
+        ConfigStoreOptions sys = new ConfigStoreOptions().setType("sys");
+        // Three retrievals rather than one merge, so that overrides are told apart from the file's own keys.
+        return retrieve(vertx, yaml)
+                .recover(e -> Future.failedFuture(
+                        new InvalidConfig("Config error in " + file + ": cannot read it: " + rootMessage(e), e)))
+                .compose(config -> retrieve(vertx, env).map(vars -> overlay(config, vars, ENV_PREFIX, "_")))
+                .compose(config -> retrieve(vertx, sys).map(props -> overlay(config, props, SYS_PREFIX, "\\.")));
+    }
+
+    private static Future<JsonObject> retrieve(Vertx vertx, ConfigStoreOptions store) {
+        ConfigRetriever retriever = ConfigRetriever.create(
+                vertx,
+                new ConfigRetrieverOptions()
+                        .setScanPeriod(0)
+                        .setIncludeDefaultStores(false)
+                        .addStore(store));
+        return retriever.getConfig().eventually(retriever::close);
+    }
+
+    /** Validates the loaded JSON; the error message names {@code source}, the key and the rule. */
+    public static GatewayConfig validate(JsonObject json, String source) {
+        try {
+            return GatewayConfig.fromJson(json);
+        } catch (ConfigException e) {
+            throw new InvalidConfig("Config error in " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies every {@code prefix}ed key of {@code source} to {@code config}, split into a path by {@code separator}. */
+    static JsonObject overlay(JsonObject config, JsonObject source, String prefix, String separator) {
+        for (Map.Entry<String, Object> e : source) {
+            if (e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length()) {
+                set(config, List.of(e.getKey().substring(prefix.length()).split(separator)), e.getValue());
+            }
+        }
+        return config;
+    }
+
+    private static void set(JsonObject root, List<String> path, Object raw) {
+        JsonObject node = root;
+        for (int i = 0; i < path.size(); i++) {
+            String key = matchKey(node, path.get(i));
+            if (i == path.size() - 1) {
+                node.put(key, parseValue(raw));
+            } else {
+                Object child = node.getValue(key);
+                if (!(child instanceof JsonObject)) {
+                    child = new JsonObject();
+                    node.put(key, child);
+                }
+                node = (JsonObject) child;
+            }
+        }
+    }
+
+    /** {@code MAXBODYBYTES} matches an existing {@code maxBodyBytes}; otherwise the lower-cased segment. */
+    private static String matchKey(JsonObject node, String segment) {
+        for (String existing : node.fieldNames()) {
+            if (existing.equalsIgnoreCase(segment)) return existing;
+        }
+        for (String known : List.of("maxBodyBytes", "allowedOrigins", "allowedHosts", "pageSize")) {
+            if (known.equalsIgnoreCase(segment)) return known;
+        }
+        return segment.toLowerCase(Locale.ROOT);
+    }
+
+    private static Object parseValue(Object raw) {
+        if (!(raw instanceof String s)) return raw;
+        String t = s.trim();
+        if (t.startsWith("{") || t.startsWith("[") || t.matches("-?\\d+") || t.equals("true") || t.equals("false")) {
+            try {
+                return Json.decodeValue(t);
+            } catch (DecodeException ignored) {
+                return s;
+            }
+        }
+        return s;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage();
+        return m == null ? t.toString() : m;
+    }
+}

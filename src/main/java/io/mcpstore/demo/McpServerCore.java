@@ -1,0 +1,366 @@
+package io.mcpstore.demo;
+
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.ProtocolVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The server side of one MCP connection, independent of transport: the tools, resources, templates and prompts it
+ * offers, and the dispatch of each incoming JSON-RPC message to them. A transport feeds messages to
+ * {@link #handle} and writes what comes back; out-of-band notifications go to the {@link #onNotification sink}.
+ *
+ * <p>Thread-safe: a transport may handle several requests at once, and tools may be added while it runs.
+ */
+public final class McpServerCore {
+    private static final int MAX_COMPLETIONS = 100;
+
+    private final String name;
+    private final String version;
+    private String instructions;
+    private int pageSize = 50;
+
+    // Guarded by this; LinkedHashMaps keep lists in registration order so pages are stable.
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
+    private final Map<String, Prompt> prompts = new LinkedHashMap<>();
+
+    /** Requests in flight by JSON-RPC id, so that {@code notifications/cancelled} can drop their answer. */
+    private final Map<Object, CompletableFuture<JsonObject>> inFlight = new ConcurrentHashMap<>();
+
+    private volatile Consumer<JsonObject> notificationSink = m -> {};
+    private volatile String protocolVersion;
+    private volatile LogLevel logLevel = LogLevel.INFO;
+
+    public McpServerCore(String name, String version) {
+        this.name = name;
+        this.version = version;
+    }
+
+    public McpServerCore instructions(String instructions) {
+        this.instructions = instructions;
+        return this;
+    }
+
+    /** How many items one page of a list result holds. */
+    public McpServerCore pageSize(int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("page size must be positive");
+        }
+        this.pageSize = pageSize;
+        return this;
+    }
+
+    /** Where notifications that belong to no request go (list changes, for instance). */
+    public McpServerCore onNotification(Consumer<JsonObject> sink) {
+        this.notificationSink = sink == null ? m -> {} : sink;
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The version agreed in {@code initialize}, or {@code null} before it. */
+    public String protocolVersion() {
+        return protocolVersion;
+    }
+
+    public synchronized McpServerCore addTool(Tool tool) {
+        tools.put(tool.name(), tool);
+        return this;
+    }
+
+    public synchronized boolean hasTool(String toolName) {
+        return tools.containsKey(toolName);
+    }
+
+    public synchronized McpServerCore addResource(Resource resource) {
+        resources.put(resource.uri(), resource);
+        return this;
+    }
+
+    public synchronized McpServerCore addResourceTemplate(ResourceTemplate template) {
+        templates.put(template.uriTemplate(), template);
+        return this;
+    }
+
+    public synchronized McpServerCore addPrompt(Prompt prompt) {
+        prompts.put(prompt.name(), prompt);
+        return this;
+    }
+
+    /** Sends a notification out of band, for instance {@code notifications/tools/list_changed}. */
+    public void notify(String method, JsonObject params) {
+        notificationSink.accept(JsonRpc.notification(method, params));
+    }
+
+    boolean logs(LogLevel level) {
+        return level.compareTo(logLevel) >= 0;
+    }
+
+    /** Same as {@link #handle(JsonObject, Consumer)}, with request-related notifications sent out of band. */
+    public CompletableFuture<JsonObject> handle(JsonObject message) {
+        return handle(message, m -> notificationSink.accept(m));
+    }
+
+    /**
+     * Handles one incoming message. Completes with the response for a request, or with {@code null} when nothing is
+     * to be sent back (notifications, responses, cancelled requests). Never completes exceptionally.
+     *
+     * @param related receives notifications that belong to this request (progress, log messages)
+     */
+    public CompletableFuture<JsonObject> handle(JsonObject message, Consumer<JsonObject> related) {
+        if (JsonRpc.isNotification(message)) {
+            onClientNotification(message);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (JsonRpc.isResponse(message)) {
+            return CompletableFuture.completedFuture(null); // we send no requests, so no answer is awaited
+        }
+        Object id = message.getValue("id");
+        if (!JsonRpc.isRequest(message)
+                || !JsonRpc.VERSION.equals(message.getValue("jsonrpc"))
+                || !(message.getValue("method") instanceof String)) {
+            return CompletableFuture.completedFuture(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "Invalid request"));
+        }
+        String method = message.getString("method");
+        JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+        CompletableFuture<JsonObject> result;
+        try {
+            result = dispatch(method, params, related).toCompletableFuture();
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<JsonObject> tracked = result;
+        inFlight.put(id, tracked);
+        return result.handle((value, failure) -> {
+            if (inFlight.remove(id, tracked) || !tracked.isCancelled()) {
+                return failure == null ? JsonRpc.result(id, value) : toError(id, failure);
+            }
+            return null; // cancelled by the client: the spec says not to answer
+        });
+    }
+
+    private void onClientNotification(JsonObject message) {
+        if (McpMethods.NOTIFICATIONS_CANCELLED.equals(message.getString("method"))) {
+            JsonObject params = message.getJsonObject("params", new JsonObject());
+            CompletableFuture<JsonObject> call = inFlight.remove(params.getValue("requestId"));
+            if (call != null) {
+                call.cancel(false);
+            }
+        }
+    }
+
+    private static JsonObject toError(Object id, Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof McpException e) {
+            return JsonRpc.error(id, e.code(), e.getMessage());
+        }
+        return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "Internal error: " + cause);
+    }
+
+    private CompletableFuture<JsonObject> dispatch(String method, JsonObject params, Consumer<JsonObject> related) {
+        return switch (method) {
+            case McpMethods.INITIALIZE -> done(initialize(params));
+            case McpMethods.PING -> done(new JsonObject());
+            case McpMethods.TOOLS_LIST ->
+                done(Pagination.page("tools", snapshot(tools, Tool::describe), params, pageSize));
+            case McpMethods.TOOLS_CALL -> callTool(params, related);
+            case McpMethods.RESOURCES_LIST ->
+                done(Pagination.page("resources", snapshot(resources, Resource::describe), params, pageSize));
+            case McpMethods.RESOURCES_TEMPLATES_LIST ->
+                done(Pagination.page(
+                        "resourceTemplates", snapshot(templates, ResourceTemplate::describe), params, pageSize));
+            case McpMethods.RESOURCES_READ -> done(readResource(requiredString(params, "uri")));
+            case McpMethods.PROMPTS_LIST ->
+                done(Pagination.page("prompts", snapshot(prompts, Prompt::describe), params, pageSize));
+            case McpMethods.PROMPTS_GET -> done(getPrompt(params));
+            case McpMethods.COMPLETION_COMPLETE -> done(complete(params));
+            case McpMethods.LOGGING_SET_LEVEL -> done(setLevel(params));
+            default -> throw new McpException(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
+        };
+    }
+
+    private static CompletableFuture<JsonObject> done(JsonObject result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private synchronized <T> List<JsonObject> snapshot(
+            Map<String, T> items, java.util.function.Function<T, JsonObject> describe) {
+        List<JsonObject> list = new ArrayList<>(items.size());
+        items.values().forEach(item -> list.add(describe.apply(item)));
+        return list;
+    }
+
+    private JsonObject initialize(JsonObject params) {
+        protocolVersion = ProtocolVersion.negotiate(params.getString("protocolVersion"));
+        JsonObject listChanged = new JsonObject().put("listChanged", true);
+        JsonObject capabilities = new JsonObject()
+                .put("tools", listChanged.copy())
+                .put("resources", listChanged.copy())
+                .put("prompts", listChanged.copy())
+                .put("completions", new JsonObject())
+                .put("logging", new JsonObject());
+        JsonObject result = new JsonObject()
+                .put("protocolVersion", protocolVersion)
+                .put("capabilities", capabilities)
+                .put("serverInfo", new JsonObject().put("name", name).put("version", version));
+        return instructions == null ? result : result.put("instructions", instructions);
+    }
+
+    private CompletableFuture<JsonObject> callTool(JsonObject params, Consumer<JsonObject> related) {
+        String toolName = requiredString(params, "name");
+        Tool tool;
+        synchronized (this) {
+            tool = tools.get(toolName);
+        }
+        if (tool == null) {
+            throw new McpException(JsonRpc.INVALID_PARAMS, "Unknown tool: " + toolName);
+        }
+        Object rawArguments = params.getValue("arguments");
+        if (rawArguments != null && !(rawArguments instanceof JsonObject)) {
+            throw new McpException(
+                    JsonRpc.INVALID_PARAMS, "Invalid arguments for tool " + toolName + ": not an object");
+        }
+        JsonObject arguments = rawArguments == null ? new JsonObject() : (JsonObject) rawArguments;
+        String problem = ArgumentCheck.problem(tool.inputSchema(), arguments);
+        if (problem != null) {
+            throw new McpException(JsonRpc.INVALID_PARAMS, "Invalid arguments for tool " + toolName + ": " + problem);
+        }
+        JsonObject meta = params.getJsonObject("_meta");
+        RequestContext context =
+                new RequestContext(this, meta == null ? null : meta.getValue("progressToken"), related);
+        CompletableFuture<JsonObject> call;
+        try {
+            call = tool.handler().call(arguments, context).toCompletableFuture();
+        } catch (McpException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        // A tool's own failure is a result the model can read, not a protocol error.
+        return call.exceptionallyCompose(failure -> {
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            return cause instanceof McpException
+                    ? CompletableFuture.failedFuture(cause)
+                    : done(ToolResults.error(toolName + " failed: " + cause.getMessage()));
+        });
+    }
+
+    private JsonObject readResource(String uri) {
+        Resource resource;
+        List<ResourceTemplate> candidates;
+        synchronized (this) {
+            resource = resources.get(uri);
+            candidates = List.copyOf(templates.values());
+        }
+        if (resource != null) {
+            return contents(resource.contents());
+        }
+        for (ResourceTemplate template : candidates) {
+            Map<String, String> variables = template.match(uri);
+            String text = variables == null ? null : template.reader().apply(variables);
+            if (text != null) {
+                JsonObject content = new JsonObject().put("uri", uri);
+                if (template.mimeType() != null) {
+                    content.put("mimeType", template.mimeType());
+                }
+                return contents(content.put("text", text));
+            }
+        }
+        throw new McpException(JsonRpc.RESOURCE_NOT_FOUND, "Resource not found: " + uri);
+    }
+
+    private static JsonObject contents(JsonObject content) {
+        return new JsonObject().put("contents", new JsonArray().add(content));
+    }
+
+    private JsonObject getPrompt(JsonObject params) {
+        Prompt prompt = prompt(requiredString(params, "name"));
+        JsonObject given = params.getJsonObject("arguments", new JsonObject());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Prompt.Argument argument : prompt.arguments()) {
+            Object value = given.getValue(argument.name());
+            if (value == null && argument.required()) {
+                throw new McpException(
+                        JsonRpc.INVALID_PARAMS,
+                        "Missing required argument '" + argument.name() + "' for prompt " + prompt.name());
+            }
+            if (value != null) {
+                values.put(argument.name(), String.valueOf(value));
+            }
+        }
+        JsonObject result = new JsonObject().put("messages", prompt.render().apply(values));
+        return prompt.description() == null ? result : result.put("description", prompt.description());
+    }
+
+    private synchronized Prompt prompt(String promptName) {
+        Prompt prompt = prompts.get(promptName);
+        if (prompt == null) {
+            throw new McpException(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + promptName);
+        }
+        return prompt;
+    }
+
+    private JsonObject complete(JsonObject params) {
+        JsonObject ref = params.getJsonObject("ref", new JsonObject());
+        JsonObject argument = params.getJsonObject("argument", new JsonObject());
+        String argumentName = requiredString(argument, "name");
+        Completer completer = switch (String.valueOf(ref.getString("type"))) {
+            case "ref/prompt" ->
+                prompt(requiredString(ref, "name")).arguments().stream()
+                        .filter(a -> a.name().equals(argumentName))
+                        .map(Prompt.Argument::completer)
+                        .findFirst()
+                        .orElse(null);
+            case "ref/resource" -> {
+                ResourceTemplate template;
+                synchronized (this) {
+                    template = templates.get(requiredString(ref, "uri"));
+                }
+                yield template == null ? null : template.completers().get(argumentName);
+            }
+            default ->
+                throw new McpException(JsonRpc.INVALID_PARAMS, "Unknown reference type: " + ref.getString("type"));
+        };
+        List<String> all = completer == null ? List.of() : completer.complete(argument.getString("value", ""));
+        List<String> values = all.subList(0, Math.min(all.size(), MAX_COMPLETIONS));
+        return new JsonObject()
+                .put(
+                        "completion",
+                        new JsonObject()
+                                .put("values", new JsonArray(List.copyOf(values)))
+                                .put("total", all.size())
+                                .put("hasMore", all.size() > values.size()));
+    }
+
+    private JsonObject setLevel(JsonObject params) {
+        LogLevel level = LogLevel.parse(params.getString("level"));
+        if (level == null) {
+            throw new McpException(JsonRpc.INVALID_PARAMS, "Unknown logging level: " + params.getValue("level"));
+        }
+        logLevel = level;
+        return new JsonObject();
+    }
+
+    private static String requiredString(JsonObject params, String key) {
+        Object value = params.getValue(key);
+        if (!(value instanceof String s)) {
+            throw new McpException(JsonRpc.INVALID_PARAMS, "Missing or invalid parameter: " + key);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,28 @@
+package io.mcpstore.router;
+
+import io.mcpstore.protocol.JsonRpc;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writing HTTP answers: JSON bodies, and transport-level errors as JSON-RPC error objects. */
+final class HttpReplies {
+    private HttpReplies() {}
+
+    static void json(RoutingContext ctx, int status, Object body) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(io.vertx.core.json.Json.encodeToBuffer(body));
+    }
+
+    /** A transport-level refusal, shaped as the MCP SDKs shape theirs: a JSON-RPC error with a null id. */
+    static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, JsonRpc.error(null, JsonRpc.CONNECTION_CLOSED, message));
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) return false;
+        String t = contentType.trim().toLowerCase(java.util.Locale.ROOT);
+        return t.startsWith("application/json");
+    }
+}

@@ -1,0 +1,39 @@
+package io.mcpstore.router;
+
+import io.mcpstore.protocol.JsonRpc;
+import io.vertx.core.json.JsonObject;
+
+/** Checks that a JSON object is a JSON-RPC 2.0 request, notification or response. */
+final class JsonRpcShape {
+    private JsonRpcShape() {}
+
+    /** What is wrong with {@code m}, or {@code null} when it is a well-formed JSON-RPC message. */
+    static String problem(JsonObject m) {
+        if (!JsonRpc.VERSION.equals(m.getValue("jsonrpc"))) return "Invalid Request: jsonrpc must be \"2.0\"";
+        Object id = m.getValue("id");
+        if (m.containsKey("id") && !validId(id)) return "Invalid Request: id must be a string or a number";
+        if (m.containsKey("method")) {
+            if (!(m.getValue("method") instanceof String s) || s.isEmpty()) {
+                return "Invalid Request: method must be a non-empty string";
+            }
+            Object params = m.getValue("params");
+            if (params != null && !(params instanceof JsonObject)) {
+                return "Invalid Request: params must be an object";
+            }
+            return null;
+        }
+        if (m.containsKey("id") && (m.containsKey("result") || m.containsKey("error"))) return null;
+        return "Invalid Request: neither a request, a notification nor a response";
+    }
+
+    /** The message's id when it is usable in an error response, else {@code null}. */
+    static Object safeId(JsonObject m) {
+        if (m == null) return null;
+        Object id = m.getValue("id");
+        return validId(id) ? id : null;
+    }
+
+    private static boolean validId(Object id) {
+        return id instanceof String || id instanceof Number;
+    }
+}

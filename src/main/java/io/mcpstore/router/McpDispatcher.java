@@ -1,0 +1,324 @@
+package io.mcpstore.router;
+
+import io.mcpstore.bus.Addresses;
+import io.mcpstore.catalog.Catalog;
+import io.mcpstore.catalog.CatalogView;
+import io.mcpstore.catalog.Page;
+import io.mcpstore.catalog.ServiceCatalog;
+import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.metrics.GatewayMetrics;
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpException;
+import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.ProtocolVersion;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the JSON-RPC requests of MCP clients, transport-agnostic: lists from this router's catalog copy, calls
+ * routed over the bus to the upstream that owns the tool, resource or prompt. Lives on one router's event loop.
+ */
+final class McpDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(McpDispatcher.class);
+    /** The bus timeout is a backstop behind the upstream's own per-call timeout, which answers first. */
+    private static final long BUS_GRACE_MS = 5_000;
+
+    private final Vertx vertx;
+    private final Sessions sessions;
+    private final GatewayMetrics metrics;
+    private final boolean logWarnings;
+    private final String version;
+    private GatewayConfig config;
+    private Catalog catalog = Catalog.EMPTY;
+    private final Map<String, CatalogView> views = new HashMap<>();
+
+    McpDispatcher(
+            Vertx vertx,
+            Sessions sessions,
+            GatewayConfig config,
+            GatewayMetrics metrics,
+            boolean logWarnings,
+            String version) {
+        this.vertx = vertx;
+        this.sessions = sessions;
+        this.config = config;
+        this.metrics = metrics;
+        this.logWarnings = logWarnings;
+        this.version = version;
+    }
+
+    void config(GatewayConfig next) {
+        this.config = next;
+        views.clear();
+    }
+
+    GatewayConfig config() {
+        return config;
+    }
+
+    void catalog(ServiceCatalog service) {
+        catalog = catalog.with(service);
+        views.clear();
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    CatalogView view(Endpoint endpoint) {
+        return views.computeIfAbsent(endpoint.prefix(), p -> {
+            CatalogView view = CatalogView.build(catalog, endpoint.services(), config.naming());
+            if (logWarnings) view.warnings().forEach(w -> LOG.warn("{}: {}", endpoint.mcpPath(), w));
+            return view;
+        });
+    }
+
+    /** The {@code initialize} result for a client that asked for {@code requested}. */
+    JsonObject initializeResult(String negotiated) {
+        JsonObject capabilities = new JsonObject()
+                .put("tools", new JsonObject().put("listChanged", true))
+                .put("resources", new JsonObject().put("listChanged", true).put("subscribe", true))
+                .put("prompts", new JsonObject().put("listChanged", true))
+                .put("completions", new JsonObject())
+                .put("logging", new JsonObject());
+        return new JsonObject()
+                .put("protocolVersion", negotiated)
+                .put("capabilities", capabilities)
+                .put("serverInfo", new JsonObject().put("name", "mcpstore").put("version", version))
+                .put("instructions", "MCPStore gateway: the tools, resources and prompts of several MCP servers.");
+    }
+
+    /**
+     * Opens the relay of a call once its service is known: the returned {@code {address, call}} travels with the
+     * request so that the upstream can send what belongs to the call (progress, log messages, server→client
+     * requests) back to its client.
+     */
+    interface Relay {
+        JsonObject open(String service);
+    }
+
+    /** Answers one request; never fails: a failure becomes a JSON-RPC error response. */
+    Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request) {
+        return answer(endpoint, session, request, null);
+    }
+
+    Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request, Relay relay) {
+        Object id = request.getValue("id");
+        Future<JsonObject> result;
+        try {
+            result = dispatch(endpoint, new Caller(session, relay), request.getString("method"), params(request));
+        } catch (McpException e) {
+            result = Future.failedFuture(e);
+        }
+        return result.map(r -> JsonRpc.result(id, r)).otherwise(failure -> JsonRpc.error(id, Errors.toError(failure)));
+    }
+
+    /** Who is calling: their session record and the relay for what the call sends back. */
+    private record Caller(JsonObject session, Relay relay) {}
+
+    private Future<JsonObject> dispatch(Endpoint endpoint, Caller session, String method, JsonObject params) {
+        return switch (method) {
+            case McpMethods.PING -> Future.succeededFuture(new JsonObject());
+            case McpMethods.INITIALIZE ->
+                Future.succeededFuture(
+                        initializeResult(ProtocolVersion.negotiate(params.getString("protocolVersion"))));
+            case McpMethods.TOOLS_LIST -> page("tools", view(endpoint).tools(), params);
+            case McpMethods.PROMPTS_LIST -> page("prompts", view(endpoint).prompts(), params);
+            case McpMethods.RESOURCES_LIST -> page("resources", view(endpoint).resources(), params);
+            case McpMethods.RESOURCES_TEMPLATES_LIST ->
+                page("resourceTemplates", view(endpoint).resourceTemplates(), params);
+            case McpMethods.TOOLS_CALL -> callTool(endpoint, session, params);
+            case McpMethods.PROMPTS_GET -> {
+                CatalogView.Target target = target(view(endpoint).prompt(name(params)), "prompt", name(params));
+                yield call(target.service(), method, renamed(params, "name", target.name()), session);
+            }
+            case McpMethods.RESOURCES_READ, McpMethods.RESOURCES_SUBSCRIBE, McpMethods.RESOURCES_UNSUBSCRIBE ->
+                call(resourceOwner(endpoint, uri(params)), method, params, session);
+            case McpMethods.COMPLETION_COMPLETE -> complete(endpoint, session, params);
+            case McpMethods.LOGGING_SET_LEVEL -> setLevel(endpoint, session, params);
+            default -> throw new McpException(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
+        };
+    }
+
+    /**
+     * Keeps the session's level (log messages that reach it outside a call are filtered by it) and passes it on to
+     * the endpoint's upstreams that log. Their connections are shared, so the latest level set wins there.
+     */
+    private Future<JsonObject> setLevel(Endpoint endpoint, Caller caller, JsonObject params) {
+        String level = params.getString("level");
+        if (level == null || !LogLevels.ORDER.contains(level)) {
+            throw McpException.invalidParams("Invalid log level: '" + level + "'");
+        }
+        if (caller.session() != null) {
+            sessions.update(caller.session().getString("id"), r -> r.put("logLevel", level));
+        }
+        List<Future<JsonObject>> forwarded = new ArrayList<>();
+        for (String service : endpoint.services()) {
+            ServiceCatalog sc = catalog.service(service);
+            if (sc != null && sc.available() && sc.capabilities().containsKey("logging")) {
+                forwarded.add(call(service, McpMethods.LOGGING_SET_LEVEL, params, new Caller(caller.session(), null))
+                        .otherwise(new JsonObject()));
+            }
+        }
+        return Future.join(forwarded).map(new JsonObject());
+    }
+
+    private void remember(Caller caller, String field, String value, boolean add) {
+        if (caller.session() == null) return;
+        sessions.update(caller.session().getString("id"), r -> {
+            JsonArray values = r.getJsonArray(field, new JsonArray());
+            values.remove(value);
+            if (add) values.add(value);
+            return r.put(field, values);
+        });
+    }
+
+    private Future<JsonObject> page(String field, io.vertx.core.json.JsonArray items, JsonObject params) {
+        Object cursor = params.getValue("cursor");
+        if (cursor != null && !(cursor instanceof String)) throw McpException.invalidParams("cursor must be a string");
+        return Future.succeededFuture(Page.of(field, items, (String) cursor, config.pageSize()));
+    }
+
+    private Future<JsonObject> callTool(Endpoint endpoint, Caller session, JsonObject params) {
+        String name = name(params);
+        Object args = params.getValue("arguments");
+        if (args != null && !(args instanceof JsonObject)) {
+            throw McpException.invalidParams("tools/call arguments must be an object");
+        }
+        CatalogView view = view(endpoint);
+        CatalogView.Target target = view.tool(name);
+        if (target == null) {
+            ServiceCatalog down = view.unavailableOwner(name);
+            if (down == null) throw McpException.invalidParams("Unknown tool: '" + name + "'");
+            throw new McpException(
+                    JsonRpc.CONNECTION_CLOSED,
+                    "Tool '" + name + "' belongs to service '" + down.service() + "', which is unavailable: "
+                            + down.state() + (down.error() == null ? "" : " (" + down.error() + ")"));
+        }
+        long start = System.nanoTime();
+        return call(target.service(), McpMethods.TOOLS_CALL, renamed(params, "name", target.name()), session)
+                .andThen(ar ->
+                        metrics.toolCall(target.service(), target.name(), outcome(ar), System.nanoTime() - start));
+    }
+
+    private static String outcome(io.vertx.core.AsyncResult<JsonObject> ar) {
+        if (ar.succeeded()) return ar.result().getBoolean("isError", false) ? "tool_error" : "ok";
+        return ar.cause() instanceof McpException e && e.code() == JsonRpc.REQUEST_TIMEOUT ? "timeout" : "failed";
+    }
+
+    private Future<JsonObject> complete(Endpoint endpoint, Caller session, JsonObject params) {
+        JsonObject ref = params.getJsonObject("ref");
+        if (ref == null) throw McpException.invalidParams("completion/complete needs params.ref");
+        String type = ref.getString("type");
+        if ("ref/prompt".equals(type)) {
+            String name = ref.getString("name");
+            CatalogView.Target target = target(view(endpoint).prompt(name), "prompt", name);
+            JsonObject upstreamRef = ref.copy().put("name", target.name());
+            return call(target.service(), McpMethods.COMPLETION_COMPLETE, renamed(params, "ref", upstreamRef), session);
+        }
+        if ("ref/resource".equals(type)) {
+            String owner = resourceOwner(endpoint, ref.getString("uri"));
+            return call(owner, McpMethods.COMPLETION_COMPLETE, params, session);
+        }
+        throw McpException.invalidParams("Unknown completion reference type: '" + type + "'");
+    }
+
+    /** A request to the upstream verticle of {@code service}; its reply is the result or the upstream's error. */
+    private Future<JsonObject> call(String service, String method, JsonObject params, Caller caller) {
+        ServiceConfig sc = config.services().get(service);
+        long timeout = (sc == null ? ServiceConfig.DEFAULT_TIMEOUT_MS : sc.timeoutMs()) + BUS_GRACE_MS;
+        JsonObject body = new JsonObject().put("method", method).put("params", params);
+        JsonObject session = caller.session();
+        if (session != null) {
+            JsonObject client = session.getJsonObject("client", new JsonObject());
+            body.put(
+                    "session",
+                    new JsonObject()
+                            .put("id", session.getString("id"))
+                            .put("capabilities", client.getJsonObject("capabilities", new JsonObject())));
+        }
+        if (caller.relay() != null) body.put("relay", caller.relay().open(service));
+        return vertx.eventBus()
+                .<JsonObject>request(Addresses.upstream(service), body, new DeliveryOptions().setSendTimeout(timeout))
+                .recover(failure -> Future.failedFuture(busFailure(service, method, timeout, failure)))
+                .compose(McpDispatcher::unwrap);
+    }
+
+    private static Future<JsonObject> unwrap(Message<JsonObject> reply) {
+        JsonObject body = reply.body();
+        JsonObject error = body.getJsonObject("error");
+        if (error != null) {
+            return Future.failedFuture(new McpException(
+                    error.getInteger("code", JsonRpc.INTERNAL_ERROR),
+                    error.getString("message", "Upstream error"),
+                    error.getValue("data")));
+        }
+        JsonObject result = body.getJsonObject("result");
+        return Future.succeededFuture(result == null ? new JsonObject() : result);
+    }
+
+    private static Throwable busFailure(String service, String method, long timeout, Throwable failure) {
+        if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+            return new McpException(JsonRpc.CONNECTION_CLOSED, "Service '" + service + "' is not running");
+        }
+        if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.TIMEOUT) {
+            return new McpException(
+                    JsonRpc.REQUEST_TIMEOUT,
+                    "Service '" + service + "' did not answer " + method + " within " + timeout + " ms");
+        }
+        return failure;
+    }
+
+    private String resourceOwner(Endpoint endpoint, String uri) {
+        String owner = view(endpoint).resourceOwner(uri);
+        if (owner == null) {
+            throw new McpException(
+                    JsonRpc.RESOURCE_NOT_FOUND, "Resource not found: " + uri, new JsonObject().put("uri", uri));
+        }
+        return owner;
+    }
+
+    private static CatalogView.Target target(CatalogView.Target target, String kind, String name) {
+        if (target == null) throw McpException.invalidParams("Unknown " + kind + ": '" + name + "'");
+        return target;
+    }
+
+    private static JsonObject params(JsonObject request) {
+        Object params = request.getValue("params");
+        if (params == null) return new JsonObject();
+        if (params instanceof JsonObject p) return p;
+        throw McpException.invalidParams("params must be an object");
+    }
+
+    private static String name(JsonObject params) {
+        Object name = params.getValue("name");
+        if (!(name instanceof String s) || s.isEmpty())
+            throw McpException.invalidParams("params.name must be a string");
+        return s;
+    }
+
+    private static String uri(JsonObject params) {
+        Object uri = params.getValue("uri");
+        if (!(uri instanceof String s) || s.isEmpty()) throw McpException.invalidParams("params.uri must be a string");
+        return s;
+    }
+
+    /** A shallow copy with one field replaced: arguments travel on untouched. */
+    private static JsonObject renamed(JsonObject params, String field, Object value) {
+        return new JsonObject(new LinkedHashMap<>(params.getMap())).put(field, value);
+    }
+}

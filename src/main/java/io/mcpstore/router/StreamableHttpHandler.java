@@ -1,0 +1,249 @@
+package io.mcpstore.router;
+
+import io.mcpstore.bus.Addresses;
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.ProtocolVersion;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Streamable HTTP transport (2025-11-25) on {@code <prefix>/mcp}: POST, GET and DELETE. */
+final class StreamableHttpHandler {
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final String VERSION_HEADER = "Mcp-Protocol-Version";
+
+    private final McpDispatcher dispatcher;
+    private final Sessions sessions;
+    private final SessionStreams streams;
+    private final CallRelay relay;
+    private final StreamRegistry registry;
+
+    StreamableHttpHandler(
+            McpDispatcher dispatcher,
+            Sessions sessions,
+            SessionStreams streams,
+            CallRelay relay,
+            StreamRegistry registry) {
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.streams = streams;
+        this.relay = relay;
+        this.registry = registry;
+    }
+
+    void post(RoutingContext ctx, Endpoint endpoint) {
+        HttpServerRequest request = ctx.request();
+        if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
+            HttpReplies.error(
+                    ctx, 406, "Not Acceptable: the client must accept application/json and text/event-stream");
+            return;
+        }
+        if (!HttpReplies.isJson(request.getHeader("Content-Type"))) {
+            HttpReplies.error(ctx, 415, "Unsupported Media Type: the body must be application/json");
+            return;
+        }
+        Object parsed;
+        try {
+            parsed = Json.decodeValue(ctx.body().buffer());
+        } catch (DecodeException | NullPointerException e) {
+            HttpReplies.json(
+                    ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid JSON"));
+            return;
+        }
+        if (parsed instanceof JsonObject message) {
+            postMessage(ctx, endpoint, message);
+        } else if (parsed instanceof JsonArray batch) {
+            postBatch(ctx, endpoint, batch);
+        } else {
+            HttpReplies.json(
+                    ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC message"));
+        }
+    }
+
+    private void postMessage(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
+        String invalid = JsonRpcShape.problem(message);
+        if (invalid != null) {
+            HttpReplies.json(ctx, 400, JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid));
+            return;
+        }
+        if (McpMethods.INITIALIZE.equals(message.getString("method")) && JsonRpc.isRequest(message)) {
+            initialize(ctx, endpoint, message);
+            return;
+        }
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        if (!JsonRpc.isRequest(message)) {
+            // Notifications and responses are accepted as they are; nothing answers them.
+            ctx.response().setStatusCode(202).end();
+            ClientMessages.accept(ctx.vertx(), relay, session.getString("id"), message);
+            return;
+        }
+        PostSink sink = new PostSink(ctx, registry, session.getString("id"));
+        CallRelay.Call[] call = new CallRelay.Call[1];
+        McpDispatcher.Relay opener = service -> {
+            call[0] = relay.open(session.getString("id"), message, service, sink);
+            return relay.relayOf(call[0]);
+        };
+        dispatcher.answer(endpoint, session, message, opener).onSuccess(answer -> {
+            if (call[0] != null) relay.close(call[0]);
+            sink.finish(answer);
+        });
+    }
+
+    private void initialize(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
+        JsonObject params = message.getJsonObject("params", new JsonObject());
+        String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
+        JsonObject session = sessions.create(endpoint.prefix(), "streamable-http", negotiated, params);
+        ctx.response().putHeader(SESSION_HEADER, session.getString("id"));
+        HttpReplies.json(ctx, 200, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
+    }
+
+    /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
+    private void postBatch(RoutingContext ctx, Endpoint endpoint, JsonArray batch) {
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        String version = session.getString("protocolVersion");
+        if (!ProtocolVersion.allowsBatches(version)) {
+            HttpReplies.json(
+                    ctx,
+                    400,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.INVALID_REQUEST,
+                            "Invalid Request: JSON-RPC batches are not supported in protocol version " + version));
+            return;
+        }
+        if (batch.isEmpty()) {
+            HttpReplies.json(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
+            return;
+        }
+        List<Future<JsonObject>> answers = new ArrayList<>();
+        for (Object item : batch) {
+            JsonObject message = item instanceof JsonObject o ? o : null;
+            String invalid =
+                    message == null ? "Invalid Request: not a JSON-RPC message" : JsonRpcShape.problem(message);
+            if (invalid == null && McpMethods.INITIALIZE.equals(message.getString("method"))) {
+                invalid = "Invalid Request: initialize must not be part of a batch";
+            }
+            if (invalid != null) {
+                answers.add(Future.succeededFuture(
+                        JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid)));
+            } else if (JsonRpc.isRequest(message)) {
+                answers.add(dispatcher.answer(endpoint, session, message));
+            }
+        }
+        if (answers.isEmpty()) {
+            ctx.response().setStatusCode(202).end();
+            return;
+        }
+        Future.all(answers).onSuccess(all -> HttpReplies.json(ctx, 200, new JsonArray(all.list())));
+    }
+
+    void get(RoutingContext ctx, Endpoint endpoint) {
+        if (!accepts(ctx.request(), "text/event-stream")) {
+            HttpReplies.error(ctx, 406, "Not Acceptable: a GET stream needs Accept: text/event-stream");
+            return;
+        }
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        String id = session.getString("id");
+        String lastEventId = ctx.request().getHeader("Last-Event-ID");
+        if (lastEventId != null) {
+            resume(ctx, endpoint, id, lastEventId);
+            return;
+        }
+        if (!sessions.claimStream(id)) {
+            HttpReplies.error(ctx, 409, "Conflict: this session already has a GET stream open");
+            return;
+        }
+        SseStream stream = registry.open(id).to(SseStream.http(ctx.response().setStatusCode(200)));
+        live(ctx, endpoint, id, stream).onSuccess(v -> stream.prime());
+    }
+
+    /** The session's GET stream on {@code stream}, until the client goes. */
+    private io.vertx.core.Future<Void> live(RoutingContext ctx, Endpoint endpoint, String id, SseStream stream) {
+        ctx.response().closeHandler(v -> {
+            streams.detach(id);
+            sessions.releaseStream(id);
+            stream.end();
+            registry.release(stream);
+        });
+        return streams.attach(id, endpoint.prefix(), stream);
+    }
+
+    /**
+     * {@code GET} with {@code Last-Event-ID}: replays that one stream after the event. A call's stream that still
+     * runs goes on on this response; a session's GET stream goes on as a new live stream.
+     */
+    private void resume(RoutingContext ctx, Endpoint endpoint, String id, String lastEventId) {
+        registry.resume(id, lastEventId, ctx.response().setStatusCode(200))
+                .onSuccess(replay -> {
+                    if (!replay.ended()) return;
+                    if (sessions.claimStream(id)) {
+                        live(ctx, endpoint, id, registry.open(id).to(replay.out()));
+                    } else {
+                        replay.out().end();
+                    }
+                })
+                .onFailure(e -> HttpReplies.error(ctx, 400, "Bad Request: cannot resume: " + e.getMessage()));
+    }
+
+    void delete(RoutingContext ctx, Endpoint endpoint) {
+        JsonObject session = session(ctx, endpoint);
+        if (session == null) return;
+        String id = session.getString("id");
+        sessions.remove(id);
+        // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
+        ctx.vertx().eventBus().publish(Addresses.session(id), new JsonObject().put("close", true));
+        ctx.vertx().eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
+        ctx.response().setStatusCode(200).end();
+    }
+
+    /**
+     * The session a request names, after the 400 (no header), 404 (unknown or another endpoint's) and 400
+     * (unsupported protocol version) checks; {@code null} when the request has been answered with an error.
+     */
+    private JsonObject session(RoutingContext ctx, Endpoint endpoint) {
+        String id = ctx.request().getHeader(SESSION_HEADER);
+        if (id == null || id.isBlank()) {
+            HttpReplies.error(ctx, 400, "Bad Request: Mcp-Session-Id header is required");
+            return null;
+        }
+        JsonObject session = sessions.get(id);
+        if (session == null
+                || !endpoint.prefix().equals(session.getString("endpoint"))
+                || !"streamable-http".equals(session.getString("transport"))) {
+            HttpReplies.error(ctx, 404, "Session not found");
+            return null;
+        }
+        String version = ctx.request().getHeader(VERSION_HEADER);
+        if (version != null && !ProtocolVersion.isSupported(version)) {
+            HttpReplies.error(
+                    ctx,
+                    400,
+                    "Bad Request: unsupported protocol version " + version + " (supported: "
+                            + String.join(", ", ProtocolVersion.SUPPORTED) + ")");
+            return null;
+        }
+        return session;
+    }
+
+    private static boolean accepts(HttpServerRequest request, String type) {
+        String accept = request.getHeader("Accept");
+        if (accept == null) return false;
+        for (String part : accept.split(",")) {
+            String t = part.trim();
+            int semi = t.indexOf(';');
+            if (semi >= 0) t = t.substring(0, semi).trim();
+            if (t.equalsIgnoreCase(type) || t.equals("*/*")) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,96 @@
+package io.mcpstore.service;
+
+import io.mcpstore.bus.Addresses;
+import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.upstream.UpstreamVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's upstream verticles matching the desired config: deploys new services, undeploys removed ones,
+ * redeploys changed ones, and leaves the others (and their clients' sessions) alone.
+ */
+public final class ServiceManager extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
+    private static final long CONFIG_TIMEOUT_MS = 10_000;
+
+    private record Deployed(JsonObject config, String deploymentId) {}
+
+    private final Map<String, Deployed> deployed = new HashMap<>();
+    /** Reconciliations run one after another, in the order the revisions arrived. */
+    private Future<Void> last = Future.succeededFuture();
+
+    private long revision;
+
+    @Override
+    public Future<?> start() {
+        var changes = vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> enqueue(m.body()));
+        return changes.completion()
+                .compose(v -> vertx.eventBus()
+                        .<JsonObject>request(
+                                Addresses.CONFIG_GET,
+                                new JsonObject(),
+                                new DeliveryOptions().setSendTimeout(CONFIG_TIMEOUT_MS)))
+                .map(Message::body)
+                .compose(this::enqueue);
+    }
+
+    @Override
+    public Future<?> stop() {
+        List<Future<Void>> undeploys = new ArrayList<>();
+        deployed.values().forEach(d -> undeploys.add(vertx.undeploy(d.deploymentId())));
+        deployed.clear();
+        return Future.join(undeploys);
+    }
+
+    private Future<Void> enqueue(JsonObject change) {
+        last = last.transform(ignored -> reconcile(change));
+        return last;
+    }
+
+    private Future<Void> reconcile(JsonObject change) {
+        long rev = change.getLong("revision", 0L);
+        if (rev != 0 && rev <= revision) return Future.succeededFuture();
+        revision = rev;
+        GatewayConfig config = GatewayConfig.fromJson(change.getJsonObject("config"));
+        Map<String, JsonObject> desired = new HashMap<>();
+        config.services().forEach((name, sc) -> {
+            if (sc.enabled()) desired.put(name, sc.toJson());
+        });
+
+        List<Future<Void>> stops = new ArrayList<>();
+        for (var it = deployed.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().config().equals(desired.get(e.getKey()))) {
+                LOG.info("Stopping service '{}'", e.getKey());
+                stops.add(vertx.undeploy(e.getValue().deploymentId()));
+                it.remove();
+            }
+        }
+        return Future.join(stops).transform(ignored -> {
+            List<Future<String>> starts = new ArrayList<>();
+            desired.forEach((name, json) -> {
+                if (deployed.containsKey(name)) return;
+                LOG.info(
+                        "Starting service '{}' ({})",
+                        name,
+                        ServiceConfig.fromDeployment(json).transport().id());
+                starts.add(vertx.deployVerticle(new UpstreamVerticle(), new DeploymentOptions().setConfig(json))
+                        .onSuccess(id -> deployed.put(name, new Deployed(json, id)))
+                        .onFailure(e -> LOG.error("Service '{}' could not be started: {}", name, e.getMessage())));
+            });
+            return Future.join(starts).mapEmpty();
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package io.mcpstore;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A hand-driven Streamable HTTP session, for tests that check the wire itself rather than an SDK's view of it. */
+public final class McpSession {
+    private final TestGateway gateway;
+    private final String path;
+    private final String id;
+    private final String version;
+    private final AtomicInteger ids = new AtomicInteger(100);
+
+    private McpSession(TestGateway gateway, String path, String id, String version) {
+        this.gateway = gateway;
+        this.path = path;
+        this.id = id;
+        this.version = version;
+    }
+
+    public static McpSession open(TestGateway gateway, String path) {
+        return open(gateway, path, "2025-11-25");
+    }
+
+    public static McpSession open(TestGateway gateway, String path, String version) {
+        HttpResponse<String> init = gateway.post(path, initialize(version), Map.of());
+        if (init.statusCode() != 200) throw new AssertionError("initialize: " + init.statusCode() + " " + init.body());
+        String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        McpSession session = new McpSession(gateway, path, id, version);
+        session.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return session;
+    }
+
+    public static String initialize(String version) {
+        return new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 1)
+                .put("method", "initialize")
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put("protocolVersion", version)
+                                .put("capabilities", new JsonObject())
+                                .put(
+                                        "clientInfo",
+                                        new JsonObject().put("name", "test").put("version", "1")))
+                .encode();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public HttpResponse<String> post(String body) {
+        return post(body, Map.of());
+    }
+
+    public HttpResponse<String> post(String body, Map<String, String> extra) {
+        Map<String, String> headers = new HashMap<>(extra);
+        headers.putIfAbsent("Mcp-Session-Id", id);
+        headers.putIfAbsent("Mcp-Protocol-Version", version);
+        return gateway.post(path, body, headers);
+    }
+
+    /** Sends a request and returns the whole JSON-RPC response (result or error). */
+    public JsonObject request(String method, JsonObject params) {
+        JsonObject message = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", ids.incrementAndGet())
+                .put("method", method)
+                .put("params", params);
+        HttpResponse<String> response = post(message.encode());
+        if (response.statusCode() != 200) {
+            throw new AssertionError(method + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return new JsonObject(response.body());
+    }
+
+    public JsonObject call(String tool, JsonObject arguments) {
+        return request("tools/call", new JsonObject().put("name", tool).put("arguments", arguments));
+    }
+}

@@ -1,0 +1,81 @@
+package io.mcpstore.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GatewayConfigTest {
+
+    /** Each rule, the key it names and words of its message. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"services\":{\"a\":{}}}|services.a|needs 'command'",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"url\":\"http://h/mcp\"}}}|services.a|not both",
+                "{\"services\":{\"a\":{\"url\":\"http://h/mcp\",\"transport\":\"carrier-pigeon\"}}}|services.a.transport|unknown transport",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"args\":\"not-a-list\"}}}|services.a.args|list of strings",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"env\":[1]}}}|services.a.env|map of strings",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"timeoutMs\":0}}}|services.a.timeoutMs|greater than 0",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"timeoutMs\":\"soon\"}}}|services.a.timeoutMs|whole number",
+                "{\"services\":{\"bad name!\":{\"command\":\"x\"}}}|services.bad name!|service name",
+                "{\"http\":{\"port\":70000}}|http.port|between 0 and 65535",
+                "{\"naming\":{\"mode\":\"sometimes\"}}|naming.mode|unknown mode",
+                "{\"naming\":{\"separator\":\"\"}}|naming.separator|1-8 characters",
+                "{\"apps\":{\"r\":{\"prefix\":\"/r\",\"services\":[\"ghost\"]}}}|apps.r.services[0]|not a service",
+                "{\"apps\":{\"r\":{\"prefix\":\"/mcp\",\"services\":[]}}}|apps.r.prefix|reserved",
+                "{\"apps\":{\"r\":{\"prefix\":\"no-slash\",\"services\":[]}}}|apps.r.prefix|must look like",
+            })
+    void everyRuleNamesItsKey(String json, String key, String words) {
+        assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject(json)))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key))
+                .hasMessageContaining(words);
+    }
+
+    @Test
+    void twoAppsCannotShareAPrefix() {
+        JsonObject json = new JsonObject(
+                "{\"services\":{\"a\":{\"command\":\"x\"}},\"apps\":{\"one\":{\"prefix\":\"/p\",\"services\":[\"a\"]},"
+                        + "\"two\":{\"prefix\":\"/p\",\"services\":[\"a\"]}}}");
+        assertThatThrownBy(() -> GatewayConfig.fromJson(json))
+                .hasMessageContaining("apps.two.prefix")
+                .hasMessageContaining("already used by app 'one'");
+    }
+
+    @Test
+    void mcpServersEntriesArePastedAsTheyAre() {
+        // The shape desktop MCP clients write, including their "type" spelling.
+        JsonObject json = new JsonObject(
+                "{\"services\":{\"fs\":{\"command\":\"npx\",\"args\":[\"-y\",\"pkg\"],\"env\":{\"K\":\"v\"}},"
+                        + "\"web\":{\"type\":\"http\",\"url\":\"https://example.com/mcp\"},"
+                        + "\"old\":{\"url\":\"http://127.0.0.1:9/sse\"}}}");
+        GatewayConfig config = GatewayConfig.fromJson(json);
+        assertThat(config.services().get("fs").transport()).isEqualTo(ServiceConfig.Transport.STDIO);
+        assertThat(config.services().get("web").transport()).isEqualTo(ServiceConfig.Transport.STREAMABLE_HTTP);
+        assertThat(config.services().get("old").transport()).isEqualTo(ServiceConfig.Transport.SSE);
+    }
+
+    @Test
+    void theCanonicalFormReadsBackTheSame() {
+        JsonObject json =
+                new JsonObject("{\"http\":{\"port\":0},\"services\":{\"a\":{\"command\":\"x\",\"args\":[\"1\"]},"
+                        + "\"b\":{\"url\":\"http://127.0.0.1:1/mcp\",\"headers\":{\"H\":\"v\"}}},"
+                        + "\"apps\":{\"r\":{\"prefix\":\"/r\",\"services\":[\"b\"]}}}");
+        GatewayConfig config = GatewayConfig.fromJson(json);
+        assertThat(GatewayConfig.fromJson(config.toJson())).isEqualTo(config);
+    }
+
+    @Test
+    void placeholdersResolveFromTheEnvironment() {
+        assertThat(Placeholders.resolve("Bearer ${env:TOKEN}", k -> k.equals("TOKEN") ? "s3cret" : null))
+                .isEqualTo("Bearer s3cret");
+        assertThat(Placeholders.resolve("${env:MISSING:-fallback}", k -> null)).isEqualTo("fallback");
+        assertThatThrownBy(() -> Placeholders.resolve("${env:MISSING}", k -> null))
+                .hasMessageContaining("MISSING is not set");
+    }
+}
