@@ -151,14 +151,14 @@ class UpstreamStdioTest {
     void stoppingEndsAChildThatIgnoresStdinAndSigterm(Vertx vertx) throws Exception {
         // Ignores SIGTERM and starts another child after the server leaves: both must still end. The sleep's length
         // marks this run's grandchild among every process on the machine (other builds may run this test too).
-        String marker = "sleep " + (100_000 + new java.util.Random().nextInt(800_000));
+        String orphan = UpstreamShutdownTest.orphanDuration();
         JsonObject entry = new JsonObject()
                 .put("command", "sh")
                 .put(
                         "args",
                         new JsonArray()
                                 .add("-c")
-                                .add("trap '' TERM; node '" + EverythingServer.script() + "' stdio; " + marker));
+                                .add("trap '' TERM; node '" + EverythingServer.script() + "' stdio; sleep " + orphan));
         probe = UpstreamProbe.deploy(vertx, "stubborn", entry);
         probe.awaitState("ready", READY_WITHIN);
         long pid = probe.status().getLong("pid");
@@ -167,8 +167,7 @@ class UpstreamStdioTest {
         probe = null;
 
         assertThat(alive(pid)).isFalse();
-        assertThat(ProcessHandle.allProcesses())
-                .noneMatch(p -> p.info().commandLine().orElse("").contains(marker));
+        assertThat(UpstreamShutdownTest.endSurvivors(orphan)).isEmpty();
     }
 
     @Test
