@@ -1,14 +1,14 @@
 package io.mcpstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -43,18 +43,7 @@ class GatewayRelayTest {
     }
 
     private static McpSyncClient client(String transport, java.util.function.Consumer<McpClient.SyncSpec> spec) {
-        McpClientTransport t = transport.equals("sse")
-                ? HttpClientSseClientTransport.builder(gateway.url())
-                        .sseEndpoint("/sse")
-                        .build()
-                : HttpClientStreamableHttpTransport.builder(gateway.url())
-                        .endpoint("/mcp")
-                        .build();
-        McpClient.SyncSpec s = McpClient.sync(t).requestTimeout(Duration.ofSeconds(30));
-        spec.accept(s);
-        McpSyncClient client = s.build();
-        client.initialize();
-        return client;
+        return gateway.client(transport, spec);
     }
 
     private static String text(McpSchema.CallToolResult result) {
@@ -118,7 +107,8 @@ class GatewayRelayTest {
                     .build();
             var result = client.callTool(request);
             assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
-            assertThat(progress).hasSizeGreaterThanOrEqualTo(4);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(progress).hasSizeGreaterThanOrEqualTo(4));
             assertThat(progress).allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("my-token-42"));
             assertThat(progress.get(progress.size() - 1).progress()).isEqualTo(4.0);
         }
@@ -170,8 +160,11 @@ class GatewayRelayTest {
         try (McpSyncClient client = client("streamable", s -> s.loggingConsumer(logs::add))) {
             client.setLoggingLevel(McpSchema.LoggingLevel.DEBUG);
             client.callTool(new McpSchema.CallToolRequest("fx__log", Map.of("message", "hello from upstream")));
-            assertThat(logs)
-                    .anySatisfy(l -> assertThat(String.valueOf(l.data())).contains("hello from upstream"));
+            // The SDK hands notifications to its consumers on its own threads: the entry may land just after.
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(logs)
+                            .anySatisfy(
+                                    l -> assertThat(String.valueOf(l.data())).contains("hello from upstream")));
         }
     }
 
@@ -212,5 +205,59 @@ class GatewayRelayTest {
         assertThat(stray.statusCode()).isEqualTo(202);
         assertThat(session.request("ping", new JsonObject()).getJsonObject("result"))
                 .isEmpty();
+    }
+
+    @Test
+    void aDroppedCallStreamIsNotACancellationAndCanBeResumed() throws Exception {
+        McpSession session = McpSession.open(gateway, "/mcp");
+        String body = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 31)
+                .put("method", "tools/call")
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put("name", "fx__slow")
+                                .put("arguments", new JsonObject().put("ms", 1500))
+                                .put("_meta", new JsonObject().put("progressToken", "resume-me")))
+                .encode();
+        String firstId;
+        // HTTP/1.1 on a socket, so that the test can drop the connection after the first event.
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", gateway.store().port())) {
+            String request = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Content-Type: application/json\r\nMcp-Session-Id: " + session.id() + "\r\nContent-Length: "
+                    + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("id: "));
+            assertThat(line).isNotNull();
+            firstId = line.substring(4);
+        }
+        // The call runs on; resuming after the first event replays the rest and the answer arrives.
+        HttpResponse<String> resumed = gateway.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/mcp"))
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session.id())
+                .header("Last-Event-ID", firstId)
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build());
+        assertThat(resumed.statusCode()).isEqualTo(200);
+        assertThat(resumed.body()).doesNotContain("id: " + firstId + "\n");
+        assertThat(resumed.body()).contains("\"progressToken\":\"resume-me\"");
+        assertThat(resumed.body()).contains("\"id\":31").contains("\"result\"");
+
+        HttpResponse<String> unknown = gateway.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/mcp"))
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session.id())
+                .header("Last-Event-ID", "nosuchinstance.4.2")
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("cannot resume");
     }
 }

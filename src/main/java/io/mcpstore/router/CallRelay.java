@@ -32,6 +32,7 @@ final class CallRelay {
     private record Relayed(Message<JsonObject> upstream, String session, long timer) {}
 
     private final Vertx vertx;
+    private final StreamRegistry registry;
     private final String tag;
     private final String address;
     private final Map<Long, Call> calls = new HashMap<>();
@@ -39,8 +40,9 @@ final class CallRelay {
     private long nextCall = 1;
     private long nextRelayed = 1;
 
-    CallRelay(Vertx vertx, String tag) {
+    CallRelay(Vertx vertx, String tag, StreamRegistry registry) {
         this.vertx = vertx;
+        this.registry = registry;
         this.tag = tag;
         this.address = Addresses.router(tag);
     }
@@ -112,6 +114,10 @@ final class CallRelay {
 
     private void onMessage(Message<JsonObject> m) {
         JsonObject body = m.body();
+        if (body.containsKey("resume") || body.containsKey("proxy")) {
+            registry.onMessage(m);
+            return;
+        }
         if (body.containsKey("answer")) {
             answered(body.getString("session"), body.getJsonObject("answer"));
             return;

@@ -17,24 +17,25 @@ final class LegacySseHandler {
     private final Sessions sessions;
     private final SessionStreams streams;
     private final CallRelay relay;
-    private final String instanceTag;
+    private final StreamRegistry registry;
 
-    LegacySseHandler(
-            McpDispatcher dispatcher, Sessions sessions, SessionStreams streams, CallRelay relay, String instanceTag) {
-        this.dispatcher = dispatcher;
-        this.sessions = sessions;
-        this.streams = streams;
-        this.relay = relay;
-        this.instanceTag = instanceTag;
+    LegacySseHandler(RouterParts parts) {
+        this.dispatcher = parts.dispatcher();
+        this.sessions = parts.sessions();
+        this.streams = parts.streams();
+        this.relay = parts.relay();
+        this.registry = parts.registry();
     }
 
     void open(RoutingContext ctx, Endpoint endpoint) {
         JsonObject session = sessions.create(endpoint.prefix(), "sse", null, null);
         String id = session.getString("id");
-        SseStream stream = SseStream.open(ctx.response().setStatusCode(200), instanceTag + "s");
+        SseStream stream = registry.open(id).to(SseStream.http(ctx.response().setStatusCode(200)));
         ctx.response().closeHandler(v -> {
             streams.detach(id);
             sessions.remove(id);
+            stream.end();
+            registry.release(stream);
             // On this transport the stream is the session: a client that closed it has gone away.
             ctx.vertx().eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
         });

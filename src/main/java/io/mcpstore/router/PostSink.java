@@ -10,22 +10,24 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class PostSink implements CallRelay.Sink {
     private final RoutingContext ctx;
-    private final String streamId;
+    private final StreamRegistry registry;
+    private final String session;
     private SseStream stream;
 
-    PostSink(RoutingContext ctx, String streamId) {
+    PostSink(RoutingContext ctx, StreamRegistry registry, String session) {
         this.ctx = ctx;
-        this.streamId = streamId;
+        this.registry = registry;
+        this.session = session;
     }
 
     @Override
     public void send(JsonObject message) {
         if (stream == null) {
             if (ctx.response().ended()) return;
-            stream = SseStream.open(ctx.response().setStatusCode(200), streamId);
+            stream = registry.open(session).to(SseStream.http(ctx.response().setStatusCode(200)));
             stream.prime();
         }
-        // A client that dropped the connection has not cancelled the call: the messages are simply not delivered.
+        // A client that dropped the connection has not cancelled the call: the stream buffers on, resumable.
         stream.message(message);
     }
 
@@ -35,6 +37,7 @@ final class PostSink implements CallRelay.Sink {
         } else {
             stream.message(answer);
             stream.end();
+            registry.release(stream);
         }
     }
 }

@@ -66,11 +66,13 @@ public final class RouterVerticle extends VerticleBase {
         sessions = new Sessions(vertx);
         dispatcher =
                 new McpDispatcher(vertx, sessions, gateway, metrics, instance == 0, conf.getString("version", "dev"));
-        relay = new CallRelay(vertx, tag);
+        StreamRegistry registry = new StreamRegistry(vertx, tag);
+        relay = new CallRelay(vertx, tag, registry);
         streams = new SessionStreams(vertx, relay, sessions);
         guard = new RequestGuard(gateway.http());
-        streamable = new StreamableHttpHandler(dispatcher, sessions, streams, relay, tag);
-        legacy = new LegacySseHandler(dispatcher, sessions, streams, relay, tag);
+        RouterParts parts = new RouterParts(dispatcher, sessions, streams, relay, registry);
+        streamable = new StreamableHttpHandler(parts);
+        legacy = new LegacySseHandler(parts);
         endpoints = endpoints(gateway);
         if (instance == 0) metrics.openSessions(sessions::size);
 
@@ -101,7 +103,8 @@ public final class RouterVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(keepAliveTimer);
-        return streams.closeAll();
+        streams.closeAll();
+        return Future.succeededFuture();
     }
 
     private Router routes(GatewayConfig.Http http, GatewayMetrics metrics) {

@@ -56,7 +56,13 @@ final class ChildProcesses {
 
     static void end(List<ProcessHandle> tree, Duration grace) {
         tree.forEach(ProcessHandle::destroy);
-        List<ProcessHandle> stubborn = awaitExit(tree, grace);
+        List<ProcessHandle> survivors = awaitExit(tree, grace);
+        // A parent that ignored SIGTERM may have started children since the tree was listed (a shell running its
+        // next command): list again, or the SIGKILL would orphan them to init.
+        List<ProcessHandle> stubborn = survivors.stream()
+                .flatMap(p -> Stream.concat(p.descendants(), Stream.of(p)))
+                .distinct()
+                .toList();
         stubborn.forEach(ProcessHandle::destroyForcibly);
         // SIGKILL is asynchronous too: return only once they are gone, so that callers can rely on it.
         awaitExit(stubborn, KILL_WAIT);

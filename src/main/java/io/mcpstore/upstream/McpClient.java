@@ -16,6 +16,11 @@ import org.slf4j.Logger;
 final class McpClient {
     /** A server whose cursors never end must not keep us fetching forever. */
     static final int MAX_PAGES = 1_000;
+    /**
+     * The least time a server gets to start and answer initialize, whatever the call timeout: a stdio server may
+     * first be downloaded ({@code npx -y ...}) or start a runtime, which a short per-call timeout must not fail.
+     */
+    static final long HANDSHAKE_TIMEOUT_MIN_MS = 30_000;
 
     private static final String VERSION = Optional.ofNullable(
                     McpClient.class.getPackage().getImplementationVersion())
@@ -42,18 +47,23 @@ final class McpClient {
                 .put("protocolVersion", ProtocolVersion.LATEST)
                 .put("capabilities", UpstreamRelay.clientCapabilities())
                 .put("clientInfo", new JsonObject().put("name", "mcpstore").put("version", VERSION));
-        return result(McpMethods.INITIALIZE, params).compose(result -> {
-            String version = result.getString("protocolVersion");
-            if (!ProtocolVersion.isSupported(version)) {
-                return Future.failedFuture("it answered initialize with protocol version " + version
-                        + ", which the gateway does not speak (it speaks " + ProtocolVersion.SUPPORTED + ")");
-            }
-            peer.transport().negotiated(version);
-            // A notification has no answer to time out: bound the send itself (an HTTP POST can hang).
-            return peer.notify(McpMethods.NOTIFICATIONS_INITIALIZED, null)
-                    .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                    .map(result);
-        });
+        return result(McpMethods.INITIALIZE, params, handshakeTimeout(timeoutMs))
+                .compose(result -> {
+                    String version = result.getString("protocolVersion");
+                    if (!ProtocolVersion.isSupported(version)) {
+                        return Future.failedFuture("it answered initialize with protocol version " + version
+                                + ", which the gateway does not speak (it speaks " + ProtocolVersion.SUPPORTED + ")");
+                    }
+                    peer.transport().negotiated(version);
+                    // A notification has no answer to time out: bound the send itself (an HTTP POST can hang).
+                    return peer.notify(McpMethods.NOTIFICATIONS_INITIALIZED, null)
+                            .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                            .map(result);
+                });
+    }
+
+    static long handshakeTimeout(long timeoutMs) {
+        return Math.max(timeoutMs, HANDSHAKE_TIMEOUT_MIN_MS);
     }
 
     /** Every item of one list, following {@code nextCursor}. A list the server answers with an error is empty. */
@@ -86,7 +96,7 @@ final class McpClient {
     }
 
     /** Calls {@code method}; completes with its result, or fails with the server's error as text. */
-    private Future<JsonObject> result(String method, JsonObject params) {
+    private Future<JsonObject> result(String method, JsonObject params, long timeoutMs) {
         return peer.request(method, params, timeoutMs).compose(response -> {
             JsonObject error = response.getJsonObject("error");
             if (error != null) {

@@ -61,7 +61,7 @@ public final class UpstreamVerticle extends VerticleBase {
         // Consumers are unregistered by Vert.x when the verticle is undeployed.
         return Future.all(
                         vertx.eventBus()
-                                .<JsonObject>consumer(Addresses.upstream(service.name()), this::onRequest)
+                                .consumer(Addresses.upstream(service.name()), this::onRequest)
                                 .completion(),
                         vertx.eventBus()
                                 .consumer(Addresses.CATALOG_REFRESH, m -> publishCatalog())
@@ -271,11 +271,10 @@ public final class UpstreamVerticle extends VerticleBase {
 
     // ---- calls from the gateway
 
-    private void onRequest(Message<JsonObject> message) {
-        JsonObject body = message.body();
-        String method = body == null ? null : body.getString("method");
-        if (method == null) {
-            message.fail(Failures.BAD_REQUEST, "a request to service '" + service.name() + "' needs a method");
+    private void onRequest(Message<Object> message) {
+        if (!(message.body() instanceof JsonObject body) || !(body.getValue("method") instanceof String method)) {
+            message.fail(
+                    Failures.BAD_REQUEST, "a request to service '" + service.name() + "' must be {method, params}");
             return;
         }
         if (STATUS_METHOD.equals(method)) {
@@ -338,7 +337,7 @@ public final class UpstreamVerticle extends VerticleBase {
                 : new JsonObject().put("result", response.getValue("result", new JsonObject()));
     }
 
-    private void fail(Message<JsonObject> message, String method, Throwable e) {
+    private void fail(Message<?> message, String method, Throwable e) {
         if (e instanceof UpstreamException upstream) {
             message.fail(upstream.failure(), upstream.getMessage());
         } else if (e instanceof SessionExpiredException) {

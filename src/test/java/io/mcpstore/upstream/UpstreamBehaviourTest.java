@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.Failures;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -109,27 +111,56 @@ class UpstreamBehaviourTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void answersThePingOfTheServerAndRefusesWhatItCannotRelayYet(Vertx vertx) throws Exception {
+    void answersThePingOfTheServerAndRefusesASamplingRequestNoClientCanAnswer(Vertx vertx) throws Exception {
         deploy(vertx, new JsonObject());
 
+        // The probe calls without a relay: there is no client to put the sampling request to.
         JsonArray answers = new JsonArray(text(callTool("ask-client")));
 
         assertThat(answers.getJsonObject(0).getJsonObject("result")).isEqualTo(new JsonObject());
-        assertThat(answers.getJsonObject(1).getJsonObject("error").getInteger("code"))
-                .isEqualTo(-32601);
+        JsonObject refused = answers.getJsonObject(1).getJsonObject("error");
+        assertThat(refused.getInteger("code")).isEqualTo(-32600);
+        assertThat(refused.getString("message"))
+                .contains("sampling/createMessage")
+                .contains("no client call");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void refusesARequestWithoutAMethod(Vertx vertx) throws Exception {
+        deploy(vertx, new JsonObject());
+
+        ReplyException failed = UpstreamProbe.failure(
+                vertx.eventBus().request(Addresses.upstream("scripted"), new JsonObject().put("params", 1)));
+
+        assertThat(failed.failureCode()).isEqualTo(Failures.BAD_REQUEST);
+        assertThat(failed.getMessage()).contains("'scripted'");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aCallThatTimesOutIsCancelledUpstream(Vertx vertx) throws Exception {
+        deploy(vertx, new JsonObject().put("timeoutMs", 1000));
+
+        ReplyException failed = UpstreamProbe.failure(
+                probe.call("tools/call", new JsonObject().put("name", "never").put("arguments", new JsonObject())));
+
+        assertThat(failed.failureCode()).isEqualTo(Failures.TIMEOUT);
+        assertThat(failed.getMessage()).isEqualTo("service 'scripted' did not answer tools/call within 1000 ms");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !new JsonArray(text(callTool("cancelled"))).isEmpty());
     }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void anUnansweredPingDegradesAndAnAnsweredOneRestores(Vertx vertx) throws Exception {
-        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 1000));
+        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 2000));
 
         callTool("mute-pings");
-        probe.awaitState("degraded", Duration.ofSeconds(5));
+        probe.awaitState("degraded", Duration.ofSeconds(10));
         assertThat(probe.catalog.get().getString("error")).contains("ping");
         callTool("unmute-pings"); // calls still flow while degraded
 
-        probe.awaitState("ready", Duration.ofSeconds(5));
+        probe.awaitState("ready", Duration.ofSeconds(10));
         assertThat(probe.states)
                 .containsSubsequence("ready", "degraded", "ready")
                 .doesNotContain("reconnecting");
@@ -138,7 +169,7 @@ class UpstreamBehaviourTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void threeUnansweredPingsReconnect(Vertx vertx) throws Exception {
-        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 1000));
+        deploy(vertx, new JsonObject().put("pingIntervalMs", 200).put("timeoutMs", 2000));
         long pid = probe.status().getLong("pid");
 
         callTool("mute-pings");
