@@ -25,6 +25,8 @@ public final class ConformanceSuite {
     static final Path RESULTS = Path.of("target", "conformance");
 
     private static final Pattern TOTAL = Pattern.compile("^Total: (\\d+) passed, (\\d+) failed", Pattern.MULTILINE);
+    private static final Pattern CLIENT_PASSED =
+            Pattern.compile("^Passed: (\\d+)/(\\d+), (\\d+) failed", Pattern.MULTILINE);
     private static final Pattern SCENARIO =
             Pattern.compile("^([✓✗]) (\\S+): (\\d+) passed, (\\d+) failed", Pattern.MULTILINE);
 
@@ -96,21 +98,69 @@ public final class ConformanceSuite {
      * {@code target/conformance/<run>}; the process is ended if it outlives {@code timeout}.
      */
     public Result server(String run, String url, Duration timeout, String... options) {
+        List<String> args = new ArrayList<>(List.of("server", "--url", url));
+        args.addAll(List.of(options));
+        Finished finished = launch(run, args, timeout);
+        Matcher total = TOTAL.matcher(finished.output());
+        if (!total.find()) {
+            throw new AssertionError("conformance suite printed no 'Total:' line (exit " + finished.exitCode()
+                    + "); log: " + finished.log().toAbsolutePath() + "\n" + tail(finished.output(), 4000));
+        }
+        List<Scenario> scenarios = new ArrayList<>();
+        Matcher m = SCENARIO.matcher(finished.output());
+        while (m.find()) {
+            scenarios.add(new Scenario(m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
+        }
+        return finished.result(Integer.parseInt(total.group(1)), Integer.parseInt(total.group(2)), scenarios);
+    }
+
+    /**
+     * Runs {@code conformance client --command COMMAND --scenario SCENARIO}: the suite starts a test server and runs
+     * {@code COMMAND <server url>} as the client under test (the command is split on spaces).
+     */
+    public Result client(String run, String command, String scenario, Duration timeout) {
+        Finished finished = launch(
+                run,
+                List.of(
+                        "client",
+                        "--command",
+                        command,
+                        "--scenario",
+                        scenario,
+                        "--timeout",
+                        String.valueOf(timeout.minusSeconds(10).toMillis())),
+                timeout);
+        Matcher passed = CLIENT_PASSED.matcher(finished.output());
+        if (!passed.find()) {
+            throw new AssertionError("conformance suite printed no 'Passed:' line (exit " + finished.exitCode()
+                    + "); log: " + finished.log().toAbsolutePath() + "\n" + tail(finished.output(), 4000));
+        }
+        int ok = Integer.parseInt(passed.group(1));
+        int failed = Integer.parseInt(passed.group(3));
+        return finished.result(ok, failed, List.of(new Scenario(scenario, ok, failed)));
+    }
+
+    /** A finished suite process: its exit code, its output and where its results went. */
+    private record Finished(int exitCode, String output, Path results, Path log) {
+        Result result(int passed, int failed, List<Scenario> scenarios) {
+            try {
+                return new Result(exitCode, passed, failed, scenarios, failedChecks(results), results, log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private Finished launch(String run, List<String> args, Duration timeout) {
         Path dir = RESULTS.resolve(run);
         Path results = dir.resolve("results");
         Path log = dir.resolve("conformance.log");
         try {
             deleteRecursively(dir);
             Files.createDirectories(results);
-            List<String> command = new ArrayList<>(List.of(
-                    node.toString(),
-                    script.toString(),
-                    "server",
-                    "--url",
-                    url,
-                    "-o",
-                    results.toAbsolutePath().toString()));
-            command.addAll(List.of(options));
+            List<String> command = new ArrayList<>(List.of(node.toString(), script.toString()));
+            command.addAll(args);
+            command.addAll(List.of("-o", results.toAbsolutePath().toString()));
             ProcessBuilder builder =
                     new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("NO_COLOR", "1");
@@ -121,25 +171,7 @@ public final class ConformanceSuite {
                 throw new AssertionError("conformance suite did not finish within " + timeout + "; log: "
                         + log.toAbsolutePath() + "\n" + tail(Files.readString(log), 4000));
             }
-            String output = Files.readString(log);
-            Matcher total = TOTAL.matcher(output);
-            if (!total.find()) {
-                throw new AssertionError("conformance suite printed no 'Total:' line (exit " + process.exitValue()
-                        + "); log: " + log.toAbsolutePath() + "\n" + tail(output, 4000));
-            }
-            List<Scenario> scenarios = new ArrayList<>();
-            Matcher m = SCENARIO.matcher(output);
-            while (m.find()) {
-                scenarios.add(new Scenario(m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
-            }
-            return new Result(
-                    process.exitValue(),
-                    Integer.parseInt(total.group(1)),
-                    Integer.parseInt(total.group(2)),
-                    scenarios,
-                    failedChecks(results),
-                    results,
-                    log);
+            return new Finished(process.exitValue(), Files.readString(log), results, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official MCP conformance suite's server scenarios, run against our conformance fixture directly (so that a
@@ -74,6 +76,19 @@ class ConformanceTest {
         try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, true))) {
             assertPasses(suite.server("gateway-app", gateway.url() + "/conf/mcp", RUN_TIMEOUT));
         }
+    }
+
+    /**
+     * The gateway as the client under test ({@link ConformanceClient}): the suite's own test server becomes its only
+     * upstream and the scenario is driven through it. These are the suite's {@code core} client scenarios that need
+     * no OAuth; the {@code auth/*} ones need the gateway to be an OAuth client of its upstreams, which it is not.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry"})
+    void theGatewayAsAClient(String scenario) {
+        String command = String.join(
+                " ", Upstreams.JAVA, "-cp", System.getProperty("java.class.path"), ConformanceClient.class.getName());
+        assertPasses(suite.client("client-" + scenario, command, scenario, Duration.ofSeconds(90)));
     }
 
     /** One service {@code conf}, names left as the fixture gives them; optionally an app {@code /conf} serving it. */
