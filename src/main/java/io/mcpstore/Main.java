@@ -2,6 +2,7 @@ package io.mcpstore;
 
 import io.mcpstore.config.ConfigLoader;
 import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.config.StoreSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ public final class Main implements Callable<Integer> {
         int run() throws Exception {
             Vertx loader = Vertx.vertx();
             GatewayConfig gatewayConfig;
+            StoreSettings store;
             try {
                 JsonObject json = ConfigLoader.load(loader, config).await(30, TimeUnit.SECONDS);
                 JsonObject http = json.getJsonObject("http", new JsonObject());
@@ -67,13 +69,15 @@ public final class Main implements Callable<Integer> {
                 if (port != null) http.put("port", port);
                 json.put("http", http);
                 gatewayConfig = ConfigLoader.validate(json, config.toString());
+                store = ConfigLoader.storeSettings(json, config);
             } catch (ConfigLoader.InvalidConfig e) {
                 System.err.println(e.getMessage());
                 return 2;
             } finally {
                 loader.close();
             }
-            McpStore gateway = McpStore.start(gatewayConfig, config.toString()).await(60, TimeUnit.SECONDS);
+            McpStore gateway =
+                    McpStore.start(gatewayConfig, config.toString(), store).await(60, TimeUnit.SECONDS);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {

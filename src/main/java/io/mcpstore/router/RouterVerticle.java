@@ -1,5 +1,6 @@
 package io.mcpstore.router;
 
+import io.mcpstore.admin.AdminApi;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.config.AppConfig;
@@ -7,6 +8,8 @@ import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,6 +32,7 @@ import java.util.Map;
  */
 public final class RouterVerticle extends VerticleBase {
     private static final long KEEP_ALIVE_MS = 25_000;
+    private static final long STORE_STATUS_MS = 2_000;
     /** {@code /research/mcp} → prefix {@code /research}, transport path {@code mcp}. */
     private static final String MCP_PATHS = "^(.*)/(mcp|sse|message)$";
 
@@ -40,6 +44,7 @@ public final class RouterVerticle extends VerticleBase {
     private LegacySseHandler legacy;
     private Map<String, Endpoint> endpoints = Map.of();
     private HttpServer server;
+    private AdminApi admin;
     private long keepAliveTimer;
     private final int instance;
 
@@ -88,6 +93,8 @@ public final class RouterVerticle extends VerticleBase {
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true);
         return Future.all(catalog.completion(), config.completion(), notify.completion())
+                .compose(v -> AdminApi.create(vertx, gateway))
+                .onSuccess(api -> admin = api)
                 .compose(v -> vertx.createHttpServer(options)
                         .requestHandler(routes(http, metrics))
                         .listen())
@@ -101,7 +108,7 @@ public final class RouterVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(keepAliveTimer);
-        return streams.closeAll();
+        return Future.join(streams.closeAll(), admin == null ? Future.succeededFuture() : admin.close());
     }
 
     private Router routes(GatewayConfig.Http http, GatewayMetrics metrics) {
@@ -112,7 +119,7 @@ public final class RouterVerticle extends VerticleBase {
             router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.prometheus()));
         }
         router.route("/api/*").handler(this::guard);
-        router.get("/api/v1/services").handler(this::services);
+        router.route("/api/v1/*").subRouter(admin.router());
 
         router.routeWithRegex(MCP_PATHS).handler(this::guard);
         router.routeWithRegex(HttpMethod.POST, MCP_PATHS)
@@ -175,13 +182,21 @@ public final class RouterVerticle extends VerticleBase {
                 .allMatch(s -> "ready".equals(s.getString("state"))
                         || "degraded".equals(s.getString("state"))
                         || "disabled".equals(s.getString("state")));
-        JsonObject body =
-                new JsonObject().put("status", ready ? "ready" : "not ready").put("services", services);
-        HttpReplies.json(ctx, ready ? 200 : 503, body);
-    }
-
-    private void services(RoutingContext ctx) {
-        HttpReplies.json(ctx, 200, new JsonObject().put("services", serviceStates()));
+        // The config store's state too: while it is down the last good config is served.
+        vertx.eventBus()
+                .<JsonObject>request(
+                        Addresses.CONFIG_STATUS,
+                        new JsonObject(),
+                        new DeliveryOptions().setSendTimeout(STORE_STATUS_MS))
+                .map(Message::body)
+                .otherwise(e -> new JsonObject().put("state", "down").put("error", e.getMessage()))
+                .onComplete(ar -> {
+                    JsonObject body = new JsonObject()
+                            .put("status", ready ? "ready" : "not ready")
+                            .put("store", ar.result())
+                            .put("services", services);
+                    HttpReplies.json(ctx, ready ? 200 : 503, body);
+                });
     }
 
     private JsonArray serviceStates() {
