@@ -1,5 +1,8 @@
 package io.mcpstore;
 
+import io.mcpstore.cli.ConfigCommand;
+import io.mcpstore.cli.ServiceCommand;
+import io.mcpstore.cli.ToolCommand;
 import io.mcpstore.config.ConfigLoader;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.config.StoreSettings;
@@ -12,13 +15,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}. */
+/**
+ * The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}, and {@code service}, {@code tool},
+ * {@code config} commands that talk to a running gateway's admin API.
+ */
 @Command(
         name = "mcpstore",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "MCPStore: one MCP endpoint in front of many MCP servers.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, ServiceCommand.class, ToolCommand.class, ConfigCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin

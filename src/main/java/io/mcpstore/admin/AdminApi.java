@@ -32,10 +32,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The admin REST API, mounted by the router at {@code /api/v1}: services, apps, tools, config revisions, export and
- * import. Reads the config and catalog from the bus (its own copies, like a router's); every change goes to the
+ * import. Follows the config on the bus and reads the catalog copy of the router it is mounted on; every change goes to the
  * config store verticle, whose revision is the API's {@code ETag}. Errors are RFC 9457 problem documents.
  */
 public final class AdminApi {
@@ -49,20 +50,23 @@ public final class AdminApi {
     private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
     private GatewayConfig config;
     private long revision;
-    private Catalog catalog = Catalog.EMPTY;
+    /** The catalog copy of the router this API is mounted on. */
+    private final Supplier<Catalog> catalogs;
 
-    private AdminApi(Vertx vertx, GatewayConfig config, long maxBodyBytes) {
+    private AdminApi(Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs) {
         this.vertx = vertx;
         this.config = config;
-        this.router = routes(maxBodyBytes);
+        this.catalogs = catalogs;
+        this.router = routes(config.http().maxBodyBytes());
     }
 
-    /** Creates the API for the calling verticle; the future completes once it follows config and catalog changes. */
-    public static Future<AdminApi> create(Vertx vertx, GatewayConfig config) {
-        AdminApi api = new AdminApi(vertx, config, config.http().maxBodyBytes());
+    /**
+     * Creates the API for the calling router verticle, reading its catalog copy; the future completes once it follows
+     * config changes.
+     */
+    public static Future<AdminApi> create(Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs) {
+        AdminApi api = new AdminApi(vertx, config, catalogs);
         var bus = vertx.eventBus();
-        api.consumers.add(bus.consumer(
-                Addresses.CATALOG_CHANGED, m -> api.catalog = api.catalog.with(ServiceCatalog.fromJson(m.body()))));
         api.consumers.add(bus.consumer(Addresses.CONFIG_CHANGED, m -> api.configChanged(m.body())));
         return Future.all(
                         api.consumers.stream().map(MessageConsumer::completion).toList())
@@ -99,7 +103,7 @@ public final class AdminApi {
     }
 
     private JsonObject serviceState(String name, ServiceConfig sc) {
-        ServiceCatalog known = catalog.service(name);
+        ServiceCatalog known = catalogs.get().service(name);
         JsonObject state;
         if (!sc.enabled()) {
             state = new JsonObject()
@@ -259,7 +263,7 @@ public final class AdminApi {
             if (a == null) throw Problem.notFound("app '" + app + "' not found");
             services = a.services();
         }
-        return CatalogView.build(catalog, services, config.naming());
+        return CatalogView.build(catalogs.get(), services, config.naming());
     }
 
     private void listTools(RoutingContext ctx) {
@@ -279,7 +283,7 @@ public final class AdminApi {
                 continue;
             }
             CatalogView.Target target = view.tool(name);
-            ServiceCatalog sc = target == null ? null : catalog.service(target.service());
+            ServiceCatalog sc = target == null ? null : catalogs.get().service(target.service());
             JsonObject out = new JsonObject().put("name", name);
             if (target != null) out.put("service", target.service()).put("upstreamName", target.name());
             out.put("state", sc == null ? "unknown" : sc.state());

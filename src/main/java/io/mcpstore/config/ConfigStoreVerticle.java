@@ -275,7 +275,9 @@ public final class ConfigStoreVerticle extends VerticleBase {
                         doc.put(k, v);
                     }
                 }
-                JsonObject importedServices = doc.getJsonObject("services", new JsonObject());
+                if (!(doc.getValue("services") instanceof JsonObject importedServices)) {
+                    return Future.succeededFuture(new Change(doc, "imported")); // validation names the problem
+                }
                 JsonObject unredacted = new JsonObject();
                 for (String s : importedServices.fieldNames()) {
                     Object e = importedServices.getValue(s);

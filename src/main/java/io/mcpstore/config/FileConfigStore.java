@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class FileConfigStore implements ConfigStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileConfigStore.class);
     private static final int MAX_HISTORY_READ = 10_000;
+    private static final long QUIET_MS = 150;
 
     private final Vertx vertx;
     private final Path file;
@@ -41,6 +42,7 @@ public final class FileConfigStore implements ConfigStore {
     private WatchService watcher;
     private Thread watchThread;
     private String refusedText;
+    private long debounceTimer = -1;
 
     /** A file store; {@code file} null keeps revisions in memory only. */
     public FileConfigStore(Vertx vertx, Path file, UnaryOperator<JsonObject> validator) {
@@ -68,7 +70,7 @@ public final class FileConfigStore implements ConfigStore {
             if (revisions.isEmpty() || !latest().document().equals(initial)) {
                 append(initial, revisions.isEmpty() ? "loaded from " + file : "edited by hand while stopped");
             }
-            watch(() -> context.runOnContext(v -> changedOutside.run()));
+            watch(() -> context.runOnContext(v -> debounce(changedOutside)));
             return latest();
         });
     }
@@ -151,6 +153,7 @@ public final class FileConfigStore implements ConfigStore {
 
     @Override
     public Future<Void> close() {
+        if (debounceTimer >= 0) vertx.cancelTimer(debounceTimer);
         if (watcher == null) return Future.succeededFuture();
         try {
             watcher.close();
@@ -158,6 +161,18 @@ public final class FileConfigStore implements ConfigStore {
             // closing anyway
         }
         return Future.succeededFuture();
+    }
+
+    /**
+     * Editors write a file in several steps (truncate, write, rename); reading it only once it has been quiet for a
+     * moment avoids taking a half-written file for an edit.
+     */
+    private void debounce(Runnable changed) {
+        if (debounceTimer >= 0) vertx.cancelTimer(debounceTimer);
+        debounceTimer = vertx.setTimer(QUIET_MS, id -> {
+            debounceTimer = -1;
+            changed.run();
+        });
     }
 
     private Revision latest() {

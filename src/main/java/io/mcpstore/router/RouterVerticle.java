@@ -93,7 +93,7 @@ public final class RouterVerticle extends VerticleBase {
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true);
         return Future.all(catalog.completion(), config.completion(), notify.completion())
-                .compose(v -> AdminApi.create(vertx, gateway))
+                .compose(v -> AdminApi.create(vertx, gateway, dispatcher::catalog))
                 .onSuccess(api -> admin = api)
                 .compose(v -> vertx.createHttpServer(options)
                         .requestHandler(routes(http, metrics))
