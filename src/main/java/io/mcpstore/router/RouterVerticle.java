@@ -6,6 +6,8 @@ import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.metrics.GatewayMetrics;
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -214,7 +216,23 @@ public final class RouterVerticle extends VerticleBase {
     private void reconfigure(JsonObject change) {
         GatewayConfig next = GatewayConfig.fromJson(change.getJsonObject("config"));
         dispatcher.config(next);
+        Map<String, Endpoint> before = endpoints;
         endpoints = endpoints(next);
+        // A service an endpoint no longer shows can no longer reach its sessions through its own last catalog: tell
+        // them here that their lists changed.
+        before.forEach((prefix, old) -> {
+            Endpoint now = endpoints.get(prefix);
+            List<String> gone = old.services().stream()
+                    .filter(s -> now == null || !now.services().contains(s))
+                    .toList();
+            if (gone.isEmpty()) return;
+            for (String method : List.of(
+                    McpMethods.NOTIFICATIONS_TOOLS_LIST_CHANGED,
+                    McpMethods.NOTIFICATIONS_RESOURCES_LIST_CHANGED,
+                    McpMethods.NOTIFICATIONS_PROMPTS_LIST_CHANGED)) {
+                streams.notify(gone, JsonRpc.notification(method, null), p -> p.equals(prefix) ? old : null);
+            }
+        });
     }
 
     private static Map<String, Endpoint> endpoints(GatewayConfig config) {

@@ -77,6 +77,7 @@ class AdminApiTest {
             assertThat(fyPid).isPositive();
             stream.clear();
             assertThat(api.delete("/services/fy").statusCode()).isEqualTo(200);
+            assertThat(stream.await("notifications/tools/list_changed", 30)).isNotNull();
             ProcessHandle.of(fyPid)
                     .ifPresent(p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).join());
             assertThat(ProcessHandle.of(fyPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
