@@ -99,7 +99,7 @@ public final class ConfigDocument {
     }
 
     /** {@code entry} with every redacted env/header value sent back replaced by the value stored in {@code old}. */
-    public static JsonObject unredact(JsonObject entry, JsonObject old) {
+    public static JsonObject unredact(JsonObject entry, JsonObject old, String key) {
         JsonObject out = entry.copy();
         for (String field : List.of("env", "headers")) {
             Object values = out.getValue(field);
@@ -109,7 +109,8 @@ public final class ConfigDocument {
                 if (REDACTED.equals(given.getValue(k))) {
                     if (stored.getValue(k) != null) given.put(k, stored.getValue(k));
                     else
-                        throw new ConfigException("services." + field + "." + k, "is redacted and has no stored value");
+                        throw new ConfigException(
+                                key + "." + field + "." + k, "is '" + REDACTED + "' (redacted) but no value is stored");
                 }
             }
         }

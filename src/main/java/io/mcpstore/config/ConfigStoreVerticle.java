@@ -229,7 +229,7 @@ public final class ConfigStoreVerticle extends VerticleBase {
                             new StoreException(StoreException.Kind.CONFLICT, "service '" + name + "' already exists"));
                 }
                 ServiceConfig.fromJson(name, entry, "services." + name); // names the key before anything else
-                JsonObject stored = ConfigDocument.unredact(entry, services.getJsonObject(name));
+                JsonObject stored = ConfigDocument.unredact(entry, services.getJsonObject(name), "services." + name);
                 boolean existed = services.containsKey(name);
                 services.put(name, stored);
                 return Future.succeededFuture(
@@ -287,7 +287,8 @@ public final class ConfigStoreVerticle extends VerticleBase {
                                     ? ConfigDocument.unredact(
                                             o,
                                             document.getJsonObject("services", new JsonObject())
-                                                    .getJsonObject(s))
+                                                    .getJsonObject(s),
+                                            "services." + s)
                                     : e);
                 }
                 doc.put("services", unredacted);

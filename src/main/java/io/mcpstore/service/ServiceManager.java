@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class ServiceManager extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
     private static final long CONFIG_TIMEOUT_MS = 10_000;
+    /** Marks a config fetched whole after a revision gap. */
+    private static final String RELOADED = "reloaded";
 
     private record Deployed(JsonObject config, String deploymentId) {}
 
@@ -85,19 +87,17 @@ public final class ServiceManager extends VerticleBase {
     private Future<Void> reconcile(JsonObject change) {
         long rev = change.getLong("revision", 0L);
         if (rev != 0 && rev <= revision) return Future.succeededFuture();
-        if (rev > revision + 1 && revision != 0 && change.getJsonObject("config") == null) {
-            // A revision gap (a missed broadcast): reload the whole config rather than trust the pieces.
+        if (rev > revision + 1 && revision != 0 && !change.getBoolean(RELOADED, false)) {
+            // A revision gap (a missed broadcast): reload the whole config from the store rather than trust the piece.
             LOG.warn("Config revision gap: at {}, got {}; reloading the whole config", revision, rev);
             return vertx.eventBus()
                     .<JsonObject>request(
                             Addresses.CONFIG_GET,
                             new JsonObject(),
                             new DeliveryOptions().setSendTimeout(CONFIG_TIMEOUT_MS))
-                    .map(Message::body)
+                    .map(m -> m.body().copy().put(RELOADED, true))
+                    .otherwise(e -> change.copy().put(RELOADED, true))
                     .compose(this::reconcile);
-        }
-        if (rev > revision + 1 && revision != 0) {
-            LOG.info("Config revision gap: at {}, got {}; the change carries the whole config", revision, rev);
         }
         revision = rev;
         GatewayConfig config = GatewayConfig.fromJson(change.getJsonObject("config"));

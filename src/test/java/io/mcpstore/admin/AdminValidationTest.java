@@ -114,6 +114,10 @@ class AdminValidationTest {
                         "services.s.headers.A",
                         "must be a string"),
                 Arguments.of("{\"name\":\"s\",\"command\":\"x\",\"cwd\":{}}", "services.s.cwd", "must be a string"),
+                Arguments.of(
+                        "{\"name\":\"s\",\"command\":\"x\",\"env\":{\"TOKEN\":\"***\"}}",
+                        "services.s.env.TOKEN",
+                        "(redacted) but no value is stored"),
                 Arguments.of("{\"url\":\"http://h\"}", "name", "is required"));
     }
 
