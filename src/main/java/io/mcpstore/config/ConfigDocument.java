@@ -117,6 +117,20 @@ public final class ConfigDocument {
         return out;
     }
 
+    /** {@code entry} with its literal env and header values encrypted, when a key is configured. */
+    public static JsonObject seal(JsonObject entry) {
+        SecretBox box = SecretBox.current();
+        if (box == null) return entry;
+        JsonObject out = entry.copy();
+        for (String field : List.of("env", "headers")) {
+            if (!(out.getValue(field) instanceof JsonObject values)) continue;
+            JsonObject sealed = new JsonObject();
+            values.forEach(e -> sealed.put(e.getKey(), e.getValue() instanceof String v ? box.seal(v) : e.getValue()));
+            out.put(field, sealed);
+        }
+        return out;
+    }
+
     /** {@code services} entries from the {@code {"mcpServers": {...}}} JSON that MCP clients write. */
     public static JsonObject fromMcpServers(JsonObject json) {
         Object servers = json.getValue("mcpServers");

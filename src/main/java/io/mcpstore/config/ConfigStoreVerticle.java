@@ -229,7 +229,8 @@ public final class ConfigStoreVerticle extends VerticleBase {
                             new StoreException(StoreException.Kind.CONFLICT, "service '" + name + "' already exists"));
                 }
                 ServiceConfig.fromJson(name, entry, "services." + name); // names the key before anything else
-                JsonObject stored = ConfigDocument.unredact(entry, services.getJsonObject(name), "services." + name);
+                JsonObject stored = ConfigDocument.seal(
+                        ConfigDocument.unredact(entry, services.getJsonObject(name), "services." + name));
                 boolean existed = services.containsKey(name);
                 services.put(name, stored);
                 return Future.succeededFuture(
@@ -284,11 +285,11 @@ public final class ConfigStoreVerticle extends VerticleBase {
                     unredacted.put(
                             s,
                             e instanceof JsonObject o
-                                    ? ConfigDocument.unredact(
+                                    ? ConfigDocument.seal(ConfigDocument.unredact(
                                             o,
                                             document.getJsonObject("services", new JsonObject())
                                                     .getJsonObject(s),
-                                            "services." + s)
+                                            "services." + s))
                                     : e);
                 }
                 doc.put("services", unredacted);
