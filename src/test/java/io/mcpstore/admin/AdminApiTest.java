@@ -291,7 +291,25 @@ class AdminApiTest {
         assertThat(rebinding.statusCode()).isEqualTo(403);
         HttpResponse<String> openapi = api.get("/openapi.yaml");
         assertThat(openapi.statusCode()).isEqualTo(200);
-        assertThat(openapi.body()).startsWith("openapi: 3.1.0").contains("/config/rollback/{n}");
+        assertThat(openapi.body()).startsWith("openapi: 3.1.0");
+        assertThat(io.mcpstore.config.ConfigDocument.parseYaml(openapi.body())
+                        .getJsonObject("paths")
+                        .fieldNames())
+                .contains(
+                        "/services",
+                        "/services/{name}",
+                        "/services/{name}/status",
+                        "/services/{name}/restart",
+                        "/tools",
+                        "/tools/call",
+                        "/tools/batch",
+                        "/apps",
+                        "/apps/{name}",
+                        "/config/revisions",
+                        "/config/revisions/{n}",
+                        "/config/rollback/{n}",
+                        "/config/export",
+                        "/config/import");
         // The fields the console reads.
         JsonObject fx = Api.json(api.get("/services")).getJsonArray("services").getJsonObject(0);
         assertThat(fx.fieldNames()).contains("name", "transport", "state", "tools", "resources", "prompts");
