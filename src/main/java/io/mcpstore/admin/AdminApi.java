@@ -130,6 +130,7 @@ public final class AdminApi {
     private Router routes(long maxBodyBytes) {
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        r.route().handler(this::fresh);
         r.get("/openapi.yaml").handler(this::openapi);
 
         r.get("/services").handler(this::listServices);
@@ -176,6 +177,19 @@ public final class AdminApi {
             else Problem.send(ctx, 500, String.valueOf(failure), null);
         });
         return r;
+    }
+
+    /**
+     * Reads the store's current config before answering: a client that has just made a change sees it, whichever
+     * router instance serves its next request (the broadcast may not have reached that one yet).
+     */
+    private void fresh(RoutingContext ctx) {
+        vertx.eventBus()
+                .<JsonObject>request(Addresses.CONFIG_GET, new JsonObject(), timeout(STATUS_TIMEOUT_MS))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) configChanged(ar.result().body());
+                    ctx.next();
+                });
     }
 
     private void openapi(RoutingContext ctx) {
