@@ -78,7 +78,7 @@ public final class ServiceCommand {
         @Option(names = "--arg", description = "An argument (repeat for each)")
         java.util.List<String> args;
 
-        @Option(names = "--env", description = "NAME=VALUE (repeat); prefer NAME=${env:VAR} for secrets")
+        @Option(names = "--env", description = "NAME=VALUE (repeat); prefer NAME=$${env:VAR} for secrets")
         Map<String, String> env;
 
         @Option(names = "--http-url", description = "URL of a Streamable HTTP or SSE server")
