@@ -65,11 +65,11 @@ public final class Main implements Callable<Integer> {
         Integer port;
 
         int run() throws Exception {
-            Vertx loader = Vertx.vertx();
+            Vertx vertx = McpStore.createVertx();
             GatewayConfig gatewayConfig;
             StoreSettings store;
             try {
-                JsonObject json = ConfigLoader.load(loader, config).await(30, TimeUnit.SECONDS);
+                JsonObject json = ConfigLoader.load(vertx, config).await(30, TimeUnit.SECONDS);
                 JsonObject http = json.getJsonObject("http", new JsonObject());
                 if (host != null) http.put("host", host);
                 if (port != null) http.put("port", port);
@@ -78,12 +78,11 @@ public final class Main implements Callable<Integer> {
                 store = ConfigLoader.storeSettings(json, config);
             } catch (ConfigLoader.InvalidConfig e) {
                 System.err.println(e.getMessage());
+                vertx.close();
                 return 2;
-            } finally {
-                loader.close();
             }
-            McpStore gateway =
-                    McpStore.start(gatewayConfig, config.toString(), store).await(60, TimeUnit.SECONDS);
+            McpStore gateway = McpStore.start(vertx, gatewayConfig, config.toString(), store)
+                    .await(60, TimeUnit.SECONDS);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
