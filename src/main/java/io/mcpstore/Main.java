@@ -1,7 +1,11 @@
 package io.mcpstore;
 
+import io.mcpstore.cli.ConfigCommand;
+import io.mcpstore.cli.ServiceCommand;
+import io.mcpstore.cli.ToolCommand;
 import io.mcpstore.config.ConfigLoader;
 import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.config.StoreSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -11,13 +15,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}. */
+/**
+ * The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}, and {@code service}, {@code tool},
+ * {@code config} commands that talk to a running gateway's admin API.
+ */
 @Command(
         name = "mcpstore",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "MCPStore: one MCP endpoint in front of many MCP servers.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, ServiceCommand.class, ToolCommand.class, ConfigCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -60,6 +67,7 @@ public final class Main implements Callable<Integer> {
         int run() throws Exception {
             Vertx vertx = McpStore.createVertx();
             GatewayConfig gatewayConfig;
+            StoreSettings store;
             try {
                 JsonObject json = ConfigLoader.load(vertx, config).await(30, TimeUnit.SECONDS);
                 JsonObject http = json.getJsonObject("http", new JsonObject());
@@ -67,13 +75,14 @@ public final class Main implements Callable<Integer> {
                 if (port != null) http.put("port", port);
                 json.put("http", http);
                 gatewayConfig = ConfigLoader.validate(json, config.toString());
+                store = ConfigLoader.storeSettings(json, config);
             } catch (ConfigLoader.InvalidConfig e) {
                 System.err.println(e.getMessage());
                 vertx.close();
                 return 2;
             }
-            McpStore gateway =
-                    McpStore.start(vertx, gatewayConfig, config.toString()).await(60, TimeUnit.SECONDS);
+            McpStore gateway = McpStore.start(vertx, gatewayConfig, config.toString(), store)
+                    .await(60, TimeUnit.SECONDS);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {

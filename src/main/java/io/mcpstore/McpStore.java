@@ -1,7 +1,9 @@
 package io.mcpstore;
 
+import io.mcpstore.bus.Addresses;
 import io.mcpstore.config.ConfigStoreVerticle;
 import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.config.StoreSettings;
 import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.notify.NotifierVerticle;
 import io.mcpstore.router.RouterVerticle;
@@ -63,14 +65,24 @@ public final class McpStore {
         return start(createVertx(), config, source);
     }
 
+    /** Starts a gateway whose config revisions live in {@code store} (a file, PostgreSQL, or memory). */
+    public static Future<McpStore> start(GatewayConfig config, String source, StoreSettings store) {
+        return start(createVertx(), config, source, store);
+    }
+
     /**
      * Starts a gateway in {@code vertx}, made by {@link #createVertx()}, which it then owns and closes. (The command
      * line reads its config with the same instance: one Vert.x, one cold start.)
      */
     public static Future<McpStore> start(Vertx vertx, GatewayConfig config, String source) {
+        return start(vertx, config, source, StoreSettings.memory());
+    }
+
+    /** As {@link #start(Vertx, GatewayConfig, String)}, with config revisions in {@code store}. */
+    public static Future<McpStore> start(Vertx vertx, GatewayConfig config, String source, StoreSettings store) {
         String registryName = REGISTRY_NAMES.get(vertx);
         // Not chained on close(): its continuation would run on an event loop that close() has just shut down.
-        return deploy(vertx, true, config, source, registryName).onFailure(e -> vertx.close());
+        return deploy(vertx, true, config, source, store, registryName).onFailure(e -> vertx.close());
     }
 
     private static final java.util.Map<Vertx, String> REGISTRY_NAMES =
@@ -95,19 +107,30 @@ public final class McpStore {
 
     /** Starts a gateway inside an existing Vert.x instance (which stays the caller's to close). */
     public static Future<McpStore> start(Vertx vertx, GatewayConfig config) {
-        return deploy(vertx, false, config, "embedded", null);
+        return deploy(vertx, false, config, "embedded", StoreSettings.memory(), null);
     }
 
     private static Future<McpStore> deploy(
-            Vertx vertx, boolean ownsVertx, GatewayConfig config, String source, String registryName) {
-        JsonObject configJson = config.toJson();
+            Vertx vertx,
+            boolean ownsVertx,
+            GatewayConfig config,
+            String source,
+            StoreSettings store,
+            String registryName) {
         JsonObject common = new JsonObject().put("metricsRegistry", registryName);
         int count = Math.max(1, Runtime.getRuntime().availableProcessors());
         return vertx.deployVerticle(
                         new ConfigStoreVerticle(),
-                        options(new JsonObject().put("config", configJson).put("source", source)))
-                .compose(id -> vertx.deployVerticle(new NotifierVerticle(), options(common.copy())))
-                .compose(id -> {
+                        options(new JsonObject()
+                                .put("config", config.toJson())
+                                .put("source", source)
+                                .put("store", store.toJson())))
+                // The store may hold a newer config than the file (PostgreSQL shared by several gateways).
+                .compose(id -> vertx.eventBus().<JsonObject>request(Addresses.CONFIG_GET, new JsonObject()))
+                .map(reply -> reply.body().getJsonObject("config"))
+                .compose(configJson -> vertx.deployVerticle(new NotifierVerticle(), options(common.copy()))
+                        .map(configJson))
+                .compose(configJson -> {
                     // Instances configured alike share one listening socket. Vert.x does not share a port 0
                     // socket, so a free port is picked first.
                     List<RouterVerticle> routers = new ArrayList<>();

@@ -28,9 +28,20 @@ public final class TestGateway implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final McpStore store;
+    private final String url;
 
     private TestGateway(McpStore store) {
+        this(store, store.url());
+    }
+
+    private TestGateway(McpStore store, String url) {
         this.store = store;
+        this.url = url;
+    }
+
+    /** A gateway running elsewhere (another process) at {@code url}, for the same helpers; closing it does nothing. */
+    public static TestGateway remote(String url) {
+        return new TestGateway(null, url);
     }
 
     /** Starts a gateway; {@code config} holds at least {@code services}, and may set naming, apps, catalog. */
@@ -39,6 +50,14 @@ public final class TestGateway implements AutoCloseable {
         JsonObject http = json.getJsonObject("http", new JsonObject());
         json.put("http", http.put("host", "127.0.0.1").put("port", http.getInteger("port", 0)));
         return new TestGateway(await(McpStore.start(GatewayConfig.fromJson(json))));
+    }
+
+    /** Starts a gateway whose config revisions live in {@code store} (a file or PostgreSQL). */
+    public static TestGateway start(JsonObject config, io.mcpstore.config.StoreSettings store) {
+        JsonObject json = config.copy();
+        JsonObject http = json.getJsonObject("http", new JsonObject());
+        json.put("http", http.put("host", "127.0.0.1").put("port", http.getInteger("port", 0)));
+        return new TestGateway(await(McpStore.start(GatewayConfig.fromJson(json), "test", store)));
     }
 
     /** Starts a gateway and waits until every service is ready. */
@@ -59,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT} */
     public String url() {
-        return store.url();
+        return url;
     }
 
     public JsonObject ready() {
@@ -152,7 +171,7 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        await(store.close());
+        if (store != null) await(store.close());
     }
 
     static <T> T await(io.vertx.core.Future<T> future) {

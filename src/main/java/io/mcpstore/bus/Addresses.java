@@ -41,6 +41,24 @@ public final class Addresses {
     public static final String CONFIG_CHANGED = "mcpstore.config.changed";
 
     /**
+     * Request-reply: change the config, {@code {op, name?, entry?, baseRevision?, ...}} (see {@code
+     * ConfigStoreVerticle}). Reply: {@code {revision, changed, config}} or {@code {error: {status, detail, field?}}}.
+     */
+    public static final String CONFIG_UPDATE = "mcpstore.config.update";
+
+    /** Request-reply: the revision history, {@code {limit}} → {@code {revisions: [{revision, at, summary}]}}. */
+    public static final String CONFIG_REVISIONS = "mcpstore.config.revisions";
+
+    /** Request-reply: one revision, {@code {revision}} → {@code {revision, at, summary, document}} or an error. */
+    public static final String CONFIG_REVISION = "mcpstore.config.revision";
+
+    /** Request-reply: the store's health, {@code {type, state: up|down, revision, error?}}. */
+    public static final String CONFIG_STATUS = "mcpstore.config.status";
+
+    /** Request-reply to this node's ServiceManager: restart one service's upstream, {@code {service}}. */
+    public static final String SERVICE_RESTART = "mcpstore.service.restart";
+
+    /**
      * Send: a message for one MCP client session, consumed by the router instance that holds its stream: {@code
      * {message}} to deliver a JSON-RPC message, {@code {close: true}} to end the session's streams.
      */

@@ -76,6 +76,21 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The {@code store} section: a config file on disk defaults to the file store, the embedded default (packaged in
+     * the jar) to memory.
+     */
+    public static StoreSettings storeSettings(JsonObject json, Path file) {
+        try {
+            return StoreSettings.fromJson(
+                    json.getJsonObject("store"), Files.isRegularFile(file) ? file.toString() : null);
+        } catch (ConfigException e) {
+            throw new InvalidConfig("Config error in " + file + ": " + e.getMessage(), e);
+        } catch (ClassCastException e) {
+            throw new InvalidConfig("Config error in " + file + ": store: must be a map", e);
+        }
+    }
+
     /** Applies every {@code prefix}ed key of {@code source} to {@code config}, split into a path by {@code separator}. */
     static JsonObject overlay(JsonObject config, JsonObject source, String prefix, String separator) {
         for (Map.Entry<String, Object> e : source) {

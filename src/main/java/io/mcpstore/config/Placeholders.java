@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Resolves {@code ${...}} references in service settings when an upstream starts, so that the stored config keeps
  * the reference (never the secret): {@code ${env:NAME}}, {@code ${env:NAME:-default}}, {@code ${java}} (this JVM's
- * executable) and {@code ${mcpstore.classpath}} (the classpath this gateway runs from, for the demo server).
+ * executable), {@code ${mcpstore.classpath}} (the classpath this gateway runs from, for the demo server) and {@code
+ * ${enc:…}} (a secret the store encrypted, see {@link SecretBox}).
  */
 public final class Placeholders {
     private Placeholders() {}
@@ -42,6 +43,11 @@ public final class Placeholders {
             return Path.of(System.getProperty("java.home"), "bin", "java").toString();
         }
         if (ref.equals("mcpstore.classpath")) return System.getProperty("java.class.path");
+        if (ref.startsWith("enc:")) {
+            SecretBox box = SecretBox.current();
+            if (box == null) throw new ConfigException("${enc:…}", "an encrypted value needs MCPSTORE_SECRET_KEY");
+            return box.open(ref.substring(4), "${enc:…}");
+        }
         if (ref.startsWith("env:")) {
             String name = ref.substring(4);
             String dflt = null;

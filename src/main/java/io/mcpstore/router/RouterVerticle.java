@@ -1,12 +1,17 @@
 package io.mcpstore.router;
 
+import io.mcpstore.admin.AdminApi;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.metrics.GatewayMetrics;
+import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,6 +34,7 @@ import java.util.Map;
  */
 public final class RouterVerticle extends VerticleBase {
     private static final long KEEP_ALIVE_MS = 25_000;
+    private static final long STORE_STATUS_MS = 2_000;
     /** {@code /research/mcp} → prefix {@code /research}, transport path {@code mcp}. */
     private static final String MCP_PATHS = "^(.*)/(mcp|sse|message)$";
 
@@ -41,6 +47,7 @@ public final class RouterVerticle extends VerticleBase {
     private LegacySseHandler legacy;
     private Map<String, Endpoint> endpoints = Map.of();
     private HttpServer server;
+    private AdminApi admin;
     private long keepAliveTimer;
     private final int instance;
 
@@ -90,6 +97,8 @@ public final class RouterVerticle extends VerticleBase {
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true);
         return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start())
+                .compose(v -> AdminApi.create(vertx, gateway, dispatcher::catalog))
+                .onSuccess(api -> admin = api)
                 .compose(v -> vertx.createHttpServer(options)
                         .requestHandler(routes(http, metrics))
                         .listen())
@@ -104,7 +113,7 @@ public final class RouterVerticle extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(keepAliveTimer);
         streams.closeAll();
-        return Future.succeededFuture();
+        return admin == null ? Future.succeededFuture() : admin.close();
     }
 
     private Router routes(GatewayConfig.Http http, GatewayMetrics metrics) {
@@ -115,7 +124,7 @@ public final class RouterVerticle extends VerticleBase {
             router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.prometheus()));
         }
         router.route("/api/*").handler(this::guard);
-        router.get("/api/v1/services").handler(this::services);
+        router.route("/api/v1/*").subRouter(admin.router());
 
         router.routeWithRegex(MCP_PATHS).handler(this::guard);
         router.routeWithRegex(HttpMethod.POST, MCP_PATHS)
@@ -178,13 +187,21 @@ public final class RouterVerticle extends VerticleBase {
                 .allMatch(s -> "ready".equals(s.getString("state"))
                         || "degraded".equals(s.getString("state"))
                         || "disabled".equals(s.getString("state")));
-        JsonObject body =
-                new JsonObject().put("status", ready ? "ready" : "not ready").put("services", services);
-        HttpReplies.json(ctx, ready ? 200 : 503, body);
-    }
-
-    private void services(RoutingContext ctx) {
-        HttpReplies.json(ctx, 200, new JsonObject().put("services", serviceStates()));
+        // The config store's state too: while it is down the last good config is served.
+        vertx.eventBus()
+                .<JsonObject>request(
+                        Addresses.CONFIG_STATUS,
+                        new JsonObject(),
+                        new DeliveryOptions().setSendTimeout(STORE_STATUS_MS))
+                .map(Message::body)
+                .otherwise(e -> new JsonObject().put("state", "down").put("error", e.getMessage()))
+                .onComplete(ar -> {
+                    JsonObject body = new JsonObject()
+                            .put("status", ready ? "ready" : "not ready")
+                            .put("store", ar.result())
+                            .put("services", services);
+                    HttpReplies.json(ctx, ready ? 200 : 503, body);
+                });
     }
 
     private JsonArray serviceStates() {
@@ -202,7 +219,26 @@ public final class RouterVerticle extends VerticleBase {
     private void reconfigure(JsonObject change) {
         GatewayConfig next = GatewayConfig.fromJson(change.getJsonObject("config"));
         dispatcher.config(next);
+        Map<String, Endpoint> before = endpoints;
         endpoints = endpoints(next);
+        // A service an endpoint no longer shows can no longer reach its sessions through its own last catalog: tell
+        // them here that their lists changed.
+        before.forEach((prefix, old) -> {
+            Endpoint now = endpoints.get(prefix);
+            List<String> gone = old.services().stream()
+                    .filter(s -> now == null || !now.services().contains(s))
+                    .toList();
+            if (gone.isEmpty()) return;
+            for (String method : List.of(
+                    McpMethods.NOTIFICATIONS_TOOLS_LIST_CHANGED,
+                    McpMethods.NOTIFICATIONS_RESOURCES_LIST_CHANGED,
+                    McpMethods.NOTIFICATIONS_PROMPTS_LIST_CHANGED)) {
+                JsonObject notice = new JsonObject()
+                        .put("services", new JsonArray(new ArrayList<>(gone)))
+                        .put("message", JsonRpc.notification(method, null));
+                streams.notify(notice, p -> p.equals(prefix) ? old : null);
+            }
+        });
     }
 
     private static Map<String, Endpoint> endpoints(GatewayConfig config) {

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class ServiceManager extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceManager.class);
     private static final long CONFIG_TIMEOUT_MS = 10_000;
+    /** Marks a config fetched whole after a revision gap. */
+    private static final String RELOADED = "reloaded";
 
     private record Deployed(JsonObject config, String deploymentId) {}
 
@@ -36,7 +38,8 @@ public final class ServiceManager extends VerticleBase {
     @Override
     public Future<?> start() {
         var changes = vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> enqueue(m.body()));
-        return changes.completion()
+        var restarts = vertx.eventBus().<JsonObject>localConsumer(Addresses.SERVICE_RESTART, this::restart);
+        return Future.all(changes.completion(), restarts.completion())
                 .compose(v -> vertx.eventBus()
                         .<JsonObject>request(
                                 Addresses.CONFIG_GET,
@@ -59,9 +62,43 @@ public final class ServiceManager extends VerticleBase {
         return last;
     }
 
+    /** Restarts one service's upstream on this node (a fresh connection or child process); replies when it is up. */
+    private void restart(Message<JsonObject> m) {
+        String name = m.body().getString("service");
+        last = last.transform(ignored -> {
+            Deployed d = deployed.remove(name);
+            if (d == null) {
+                m.fail(404, "service '" + name + "' is not running on this node");
+                return Future.succeededFuture();
+            }
+            LOG.info("Restarting service '{}'", name);
+            return vertx.undeploy(d.deploymentId())
+                    .transform(v ->
+                            vertx.deployVerticle(new UpstreamVerticle(), new DeploymentOptions().setConfig(d.config())))
+                    .onSuccess(id -> {
+                        deployed.put(name, new Deployed(d.config(), id));
+                        m.reply(new JsonObject().put("service", name).put("restarted", true));
+                    })
+                    .onFailure(e -> m.fail(500, "service '" + name + "' could not be restarted: " + e.getMessage()))
+                    .mapEmpty();
+        });
+    }
+
     private Future<Void> reconcile(JsonObject change) {
         long rev = change.getLong("revision", 0L);
         if (rev != 0 && rev <= revision) return Future.succeededFuture();
+        if (rev > revision + 1 && revision != 0 && !change.getBoolean(RELOADED, false)) {
+            // A revision gap (a missed broadcast): reload the whole config from the store rather than trust the piece.
+            LOG.warn("Config revision gap: at {}, got {}; reloading the whole config", revision, rev);
+            return vertx.eventBus()
+                    .<JsonObject>request(
+                            Addresses.CONFIG_GET,
+                            new JsonObject(),
+                            new DeliveryOptions().setSendTimeout(CONFIG_TIMEOUT_MS))
+                    .map(m -> m.body().copy().put(RELOADED, true))
+                    .otherwise(e -> change.copy().put(RELOADED, true))
+                    .compose(this::reconcile);
+        }
         revision = rev;
         GatewayConfig config = GatewayConfig.fromJson(change.getJsonObject("config"));
         Map<String, JsonObject> desired = new HashMap<>();

@@ -1,0 +1,238 @@
+package io.mcpstore.cli;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mcpstore service list|add|remove|restart|start|stop|status}. */
+@Command(
+        name = "service",
+        mixinStandardHelpOptions = true,
+        description = "Manage the services of a running gateway.",
+        subcommands = {
+            ServiceCommand.List.class,
+            ServiceCommand.Add.class,
+            ServiceCommand.Remove.class,
+            ServiceCommand.Restart.class,
+            ServiceCommand.Start.class,
+            ServiceCommand.Stop.class,
+            ServiceCommand.Status.class
+        })
+public final class ServiceCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Services, their state and counts.")
+    static final class List implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject body = client.get("/services");
+                if (client.printJson(spec.commandLine().getOut(), body)) return;
+                Table table = new Table("NAME", "TRANSPORT", "STATE", "TOOLS", "RESOURCES", "PROMPTS", "ERROR");
+                for (Object o : body.getJsonArray("services", new JsonArray())) {
+                    JsonObject s = (JsonObject) o;
+                    table.row(
+                            s.getString("name"),
+                            s.getString("transport"),
+                            s.getString("state"),
+                            s.getValue("tools"),
+                            s.getValue("resources"),
+                            s.getValue("prompts"),
+                            s.getString("error"));
+                }
+                table.print(spec.commandLine().getOut());
+            });
+        }
+    }
+
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Add a service: --command/--arg/--env for stdio, --http-url/--header for HTTP, or --entry JSON.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "The service's name")
+        String name;
+
+        @Option(names = "--command", description = "Executable of a stdio server")
+        String command;
+
+        @Option(names = "--arg", description = "An argument (repeat for each)")
+        java.util.List<String> args;
+
+        @Option(names = "--env", description = "NAME=VALUE (repeat); prefer NAME=$${env:VAR} for secrets")
+        Map<String, String> env;
+
+        @Option(names = "--http-url", description = "URL of a Streamable HTTP or SSE server")
+        String serviceUrl;
+
+        @Option(names = "--transport", description = "stdio, streamable-http or sse")
+        String transport;
+
+        @Option(names = "--header", description = "NAME=VALUE (repeat)")
+        Map<String, String> headers;
+
+        @Option(names = "--timeout-ms", description = "Per-call timeout")
+        Long timeoutMs;
+
+        @Option(names = "--entry", description = "The whole entry as JSON (as under 'services' in the YAML)")
+        String entry;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject body = entry == null ? new JsonObject() : new JsonObject(entry);
+                body.put("name", name);
+                if (command != null) body.put("command", command);
+                if (args != null) body.put("args", new JsonArray(new java.util.ArrayList<>(args)));
+                if (env != null) body.put("env", new JsonObject(new java.util.LinkedHashMap<>(env)));
+                if (serviceUrl != null) body.put("url", serviceUrl);
+                if (transport != null) body.put("transport", transport);
+                if (headers != null) body.put("headers", new JsonObject(new java.util.LinkedHashMap<>(headers)));
+                if (timeoutMs != null) body.put("timeoutMs", timeoutMs);
+                JsonObject reply = client.post("/services", body);
+                if (client.printJson(spec.commandLine().getOut(), reply)) return;
+                spec.commandLine()
+                        .getOut()
+                        .println("Added service '" + name + "' (revision " + reply.getLong("revision") + ")");
+            });
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a service (its process ends).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0")
+        String name;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject reply = client.delete("/services/" + AdminClient.path(name));
+                if (client.printJson(spec.commandLine().getOut(), reply)) return;
+                spec.commandLine()
+                        .getOut()
+                        .println("Removed service '" + name + "' (revision " + reply.getLong("revision") + ")");
+            });
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a service's upstream.")
+    static final class Restart implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0")
+        String name;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/restart", null);
+                if (client.printJson(spec.commandLine().getOut(), reply)) return;
+                spec.commandLine().getOut().println("Restarted service '" + name + "'");
+            });
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Enable a service (a new revision).")
+    static final class Start implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0")
+        String name;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/start", null);
+                if (client.printJson(spec.commandLine().getOut(), reply)) return;
+                spec.commandLine()
+                        .getOut()
+                        .println("Started service '" + name + "' (revision " + reply.getLong("revision") + ")");
+            });
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Disable a service (a new revision).")
+    static final class Stop implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0")
+        String name;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/stop", null);
+                if (client.printJson(spec.commandLine().getOut(), reply)) return;
+                spec.commandLine()
+                        .getOut()
+                        .println("Stopped service '" + name + "' (revision " + reply.getLong("revision") + ")");
+            });
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "State, error, pid, recent stderr.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0")
+        String name;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject s = client.get("/services/" + AdminClient.path(name) + "/status");
+                if (client.printJson(spec.commandLine().getOut(), s)) return;
+                Table t = new Table("FIELD", "VALUE");
+                for (String k : java.util.List.of("name", "transport", "state", "error", "pid", "tools"))
+                    t.row(k, s.getValue(k));
+                t.print(spec.commandLine().getOut());
+                JsonArray stderr = s.getJsonArray("stderr", new JsonArray());
+                if (!stderr.isEmpty()) {
+                    spec.commandLine().getOut().println("recent stderr:");
+                    stderr.forEach(l -> spec.commandLine().getOut().println("  " + l));
+                }
+            });
+        }
+    }
+}

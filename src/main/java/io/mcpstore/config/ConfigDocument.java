@@ -1,0 +1,232 @@
+package io.mcpstore.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The part of the config a store keeps and revises: {@code naming}, {@code catalog}, {@code services}, {@code apps}
+ * (and, kept as given for the security settings, {@code users}, {@code keys}, {@code roles}). The rest — {@code
+ * http}, {@code store} — is fixed at start-up. Also: secret redaction, YAML, and the {@code mcpServers} JSON of MCP
+ * clients.
+ */
+public final class ConfigDocument {
+    private ConfigDocument() {}
+
+    /** Sections validated by {@link GatewayConfig}. */
+    public static final List<String> REVISED = List.of("naming", "catalog", "services", "apps");
+    /** Sections kept as given, for the security settings. */
+    public static final List<String> PASSED_THROUGH = List.of("users", "keys", "roles");
+
+    /** What the API shows instead of a secret. A write that sends it back keeps the stored value. */
+    public static final String REDACTED = "***";
+
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?}");
+
+    /** The revised sections of {@code config}, in canonical form. */
+    public static JsonObject of(JsonObject config) {
+        JsonObject canonical = GatewayConfig.fromJson(config).toJson();
+        JsonObject doc = new JsonObject();
+        for (String k : REVISED) doc.put(k, canonical.getValue(k));
+        for (String k : PASSED_THROUGH) {
+            if (config.getValue(k) != null) doc.put(k, config.getValue(k));
+        }
+        return doc;
+    }
+
+    /** {@code base} (the start-up config) with its revised sections replaced by {@code document}'s. */
+    public static JsonObject effective(JsonObject base, JsonObject document) {
+        JsonObject out = base.copy();
+        for (String k : REVISED) {
+            if (document.getValue(k) != null) out.put(k, document.getValue(k));
+            else out.remove(k);
+        }
+        return out;
+    }
+
+    /**
+     * Validates {@code document} on top of {@code base} and returns it in canonical form; a {@link ConfigException}
+     * names the offending key.
+     */
+    public static JsonObject validate(JsonObject base, JsonObject document) {
+        JsonObject doc = of(effective(base, document));
+        for (String k : PASSED_THROUGH) {
+            Object v = document.getValue(k);
+            if (v == null) continue;
+            if (!(v instanceof JsonObject) && !(v instanceof JsonArray)) {
+                throw new ConfigException(k, "must be a map or a list");
+            }
+            doc.put(k, v);
+        }
+        return doc;
+    }
+
+    /** A service entry as the API shows it: env and header values redacted unless they are {@code ${env:…}}. */
+    public static JsonObject redact(JsonObject entry) {
+        JsonObject out = entry.copy();
+        for (String field : List.of("env", "headers")) {
+            JsonObject values = out.getJsonObject(field);
+            if (values == null) continue;
+            JsonObject shown = new JsonObject();
+            values.forEach(e -> shown.put(e.getKey(), shownValue(String.valueOf(e.getValue()))));
+            out.put(field, shown);
+        }
+        return out;
+    }
+
+    /** The document with every service entry redacted. */
+    public static JsonObject redactDocument(JsonObject document) {
+        JsonObject out = document.copy();
+        JsonObject services = out.getJsonObject("services");
+        if (services != null) {
+            JsonObject shown = new JsonObject();
+            services.forEach(e -> shown.put(e.getKey(), redact((JsonObject) e.getValue())));
+            out.put("services", shown);
+        }
+        return out;
+    }
+
+    private static String shownValue(String value) {
+        return ENV_REFERENCE.matcher(value).matches() ? value : REDACTED;
+    }
+
+    /** {@code entry} with every redacted env/header value sent back replaced by the value stored in {@code old}. */
+    public static JsonObject unredact(JsonObject entry, JsonObject old, String key) {
+        JsonObject out = entry.copy();
+        for (String field : List.of("env", "headers")) {
+            Object values = out.getValue(field);
+            if (!(values instanceof JsonObject given)) continue;
+            JsonObject stored = old == null ? new JsonObject() : old.getJsonObject(field, new JsonObject());
+            for (String k : List.copyOf(given.fieldNames())) {
+                if (REDACTED.equals(given.getValue(k))) {
+                    if (stored.getValue(k) != null) given.put(k, stored.getValue(k));
+                    else
+                        throw new ConfigException(
+                                key + "." + field + "." + k, "is '" + REDACTED + "' (redacted) but no value is stored");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code entry} with its literal env and header values encrypted, when a key is configured. */
+    public static JsonObject seal(JsonObject entry) {
+        SecretBox box = SecretBox.current();
+        if (box == null) return entry;
+        JsonObject out = entry.copy();
+        for (String field : List.of("env", "headers")) {
+            if (!(out.getValue(field) instanceof JsonObject values)) continue;
+            JsonObject sealed = new JsonObject();
+            values.forEach(e -> sealed.put(e.getKey(), e.getValue() instanceof String v ? box.seal(v) : e.getValue()));
+            out.put(field, sealed);
+        }
+        return out;
+    }
+
+    /** {@code services} entries from the {@code {"mcpServers": {...}}} JSON that MCP clients write. */
+    public static JsonObject fromMcpServers(JsonObject json) {
+        Object servers = json.getValue("mcpServers");
+        if (!(servers instanceof JsonObject map)) throw new ConfigException("mcpServers", "must be a map of servers");
+        JsonObject services = new JsonObject();
+        for (String name : map.fieldNames()) {
+            Object v = map.getValue(name);
+            if (!(v instanceof JsonObject entry)) throw new ConfigException("mcpServers." + name, "must be an object");
+            JsonObject e = entry.copy();
+            // Client-only keys that are not ours.
+            e.remove("disabled");
+            if (Boolean.TRUE.equals(entry.getValue("disabled"))) e.put("enabled", false);
+            services.put(name, e);
+        }
+        return services;
+    }
+
+    /** The services of {@code document} as the {@code mcpServers} JSON of MCP clients (redacted). */
+    public static JsonObject toMcpServers(JsonObject document) {
+        JsonObject servers = new JsonObject();
+        JsonObject services = document.getJsonObject("services", new JsonObject());
+        for (String name : services.fieldNames()) {
+            JsonObject e = redact(services.getJsonObject(name));
+            JsonObject out = new JsonObject();
+            if (e.getValue("command") != null) {
+                out.put("command", e.getValue("command")).put("args", e.getValue("args", new JsonArray()));
+                if (e.getValue("env") != null) out.put("env", e.getValue("env"));
+                if (e.getValue("cwd") != null) out.put("cwd", e.getValue("cwd"));
+            } else {
+                out.put("type", "sse".equals(e.getString("transport")) ? "sse" : "http")
+                        .put("url", e.getValue("url"));
+                if (e.getValue("headers") != null) out.put("headers", e.getValue("headers"));
+            }
+            if (Boolean.FALSE.equals(e.getValue("enabled"))) out.put("disabled", true);
+            servers.put(name, out);
+        }
+        return new JsonObject().put("mcpServers", servers);
+    }
+
+    /** Parses YAML (or JSON, which is YAML) into JSON; a malformed text is a {@link ConfigException} at the root. */
+    public static JsonObject parseYaml(String text) {
+        Object parsed;
+        try {
+            parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (RuntimeException e) {
+            throw new ConfigException("(document)", "is not valid YAML or JSON: " + firstLine(e.getMessage()));
+        }
+        if (parsed == null) return new JsonObject();
+        if (!(parsed instanceof Map<?, ?> map)) throw new ConfigException("(document)", "must be a map at the top");
+        return new JsonObject(toJsonMap(map));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> toJsonMap(Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), toJsonValue(v)));
+        return out;
+    }
+
+    private static Object toJsonValue(Object v) {
+        if (v instanceof Map<?, ?> m) return new JsonObject(toJsonMap(m));
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(i -> out.add(toJsonValue(i)));
+            return new JsonArray(out);
+        }
+        if (v instanceof java.util.Date d) return d.toInstant().toString();
+        return v;
+    }
+
+    /** Writes {@code json} as block-style YAML. */
+    public static String toYaml(JsonObject json) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setWidth(120);
+        return new Yaml(options).dump(plain(json));
+    }
+
+    private static Object plain(Object v) {
+        if (v instanceof JsonObject o) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            o.forEach(e -> out.put(e.getKey(), plain(e.getValue())));
+            return out;
+        }
+        if (v instanceof JsonArray a) {
+            List<Object> out = new ArrayList<>();
+            a.forEach(i -> out.add(plain(i)));
+            return out;
+        }
+        return v;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
