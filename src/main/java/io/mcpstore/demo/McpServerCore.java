@@ -1,6 +1,7 @@
 package io.mcpstore.demo;
 
 import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpException;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.ProtocolVersion;
 import io.vertx.core.json.JsonArray;

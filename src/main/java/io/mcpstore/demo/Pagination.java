@@ -1,6 +1,7 @@
 package io.mcpstore.demo;
 
 import io.mcpstore.protocol.JsonRpc;
+import io.mcpstore.protocol.McpException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
