@@ -1,0 +1,296 @@
+package io.mcpstore.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator. Every client is a real MCP session of its own (see {@link McpSession}); load is closed-loop
+ * (each client sends its next request when the previous one is answered), latencies go into HdrHistogram.
+ * Results are printed as one JSON object per line on stdout; progress goes to stderr.
+ */
+final class LoadGen {
+    private static final long MAX_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private LoadGen() {}
+
+    /**
+     * {@code calls --target NAME|URL|TOOL … --clients 1,16,64 --reps 3 --warmup 1 --duration 3 [--args JSON]
+     * [--pid NAME=PID …]}: for each client count and repetition, the targets one after another (so ratios compare
+     * runs taken moments apart), each with fresh sessions. With {@code --pid}, the CPU each process used during the
+     * measured window is reported beside the figures.
+     */
+    static void calls(Args args) throws Exception {
+        List<String[]> targets = new ArrayList<>();
+        for (String t : args.all("target")) targets.add(t.split("\\|", 3));
+        List<String[]> pids = new ArrayList<>();
+        for (String p : args.all("pid")) pids.add(p.split("=", 2));
+        String arguments = args.string("args", "{\"message\":\"hello\"}");
+        int reps = args.integer("reps", 3);
+        double warmup = args.decimal("warmup", 1);
+        double duration = args.decimal("duration", 3);
+        Vertx vertx = vertx();
+        for (String level : args.string("clients", "1,16,64").split(",")) {
+            int clients = Integer.parseInt(level.trim());
+            HttpClient http = client(vertx, clients);
+            for (int rep = 1; rep <= reps; rep++) {
+                for (String[] target : targets) {
+                    String params = new JsonObject()
+                            .put("name", target[2])
+                            .put("arguments", new JsonObject(arguments))
+                            .encode();
+                    JsonObject result = closedLoop(vertx, http, target[1], params, clients, warmup, duration, pids);
+                    result.put("target", target[0]).put("clients", clients).put("rep", rep);
+                    System.out.println(result.encode());
+                    System.out.flush();
+                    System.err.printf("  %-10s c=%-4d rep %d: %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d%n",
+                            target[0], clients, rep, result.getDouble("rps"), result.getDouble("p50_ms"),
+                            result.getDouble("p99_ms"), result.getLong("errors"));
+                }
+            }
+            http.close().await();
+        }
+        vertx.close().await();
+    }
+
+    private static JsonObject closedLoop(Vertx vertx, HttpClient http, String url, String params, int clients,
+            double warmup, double duration, List<String[]> pids) throws Exception {
+        List<McpSession> sessions = new ArrayList<>();
+        List<Future<McpSession>> ready = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            McpSession s = new McpSession(http, url);
+            sessions.add(s);
+            ready.add(s.initialize());
+        }
+        Future.all(ready).await(120, TimeUnit.SECONDS);
+
+        Histogram[] histograms = new Histogram[clients];
+        AtomicLong errors = new AtomicLong();
+        AtomicLong firstError = new AtomicLong();
+        long[] phase = {0}; // 0 warm-up, 1 measuring, 2 stopping
+        AtomicInteger running = new AtomicInteger(clients);
+        Promise<Void> drained = Promise.promise();
+        for (int i = 0; i < clients; i++) {
+            Histogram h = new Histogram(MAX_LATENCY_NS, 3);
+            histograms[i] = h;
+            loop(sessions.get(i), params, h, errors, firstError, phase, running, drained);
+        }
+        sleep(warmup);
+        double[] cpuBefore = cpu(pids);
+        double selfBefore = ProcessCpu.self();
+        long start = System.nanoTime();
+        synchronized (phase) {
+            phase[0] = 1;
+        }
+        sleep(duration);
+        synchronized (phase) {
+            phase[0] = 2;
+        }
+        long end = System.nanoTime();
+        double[] cpuAfter = cpu(pids);
+        double selfAfter = ProcessCpu.self();
+        drained.future().await(90, TimeUnit.SECONDS);
+        List<Future<Void>> closed = new ArrayList<>();
+        sessions.forEach(s -> closed.add(s.close()));
+        Future.join(closed).await(30, TimeUnit.SECONDS);
+
+        Histogram all = new Histogram(MAX_LATENCY_NS, 3);
+        for (Histogram h : histograms) all.add(h);
+        double seconds = (end - start) / 1e9;
+        JsonObject out = stats(all, seconds).put("errors", errors.get());
+        JsonObject cpu = new JsonObject().put("loadgen", round((selfAfter - selfBefore) / seconds));
+        for (int i = 0; i < pids.size(); i++) cpu.put(pids.get(i)[0], round((cpuAfter[i] - cpuBefore[i]) / seconds));
+        return out.put("cpu_cores", cpu);
+    }
+
+    private static void loop(McpSession session, String params, Histogram h, AtomicLong errors, AtomicLong firstError,
+            long[] phase, AtomicInteger running, Promise<Void> drained) {
+        long t0 = System.nanoTime();
+        session.call(params).onComplete(ar -> {
+            long t1 = System.nanoTime();
+            long p;
+            synchronized (phase) {
+                p = phase[0];
+            }
+            boolean ok = ar.succeeded() && ar.result();
+            if (p == 1) {
+                if (ok) h.recordValue(Math.min(t1 - t0, MAX_LATENCY_NS));
+                else {
+                    errors.incrementAndGet();
+                    if (firstError.compareAndSet(0, 1)) {
+                        System.err.println("  first error: " + (ar.failed() ? ar.cause() : "bad answer"));
+                    }
+                }
+            }
+            if (p == 2) {
+                if (running.decrementAndGet() == 0) drained.tryComplete();
+            } else {
+                loop(session, params, h, errors, firstError, phase, running, drained);
+            }
+        });
+    }
+
+    /**
+     * {@code list --url U [--reps 5]}: one session pages through {@code tools/list} (following {@code nextCursor})
+     * {@code reps} times; reports the tool count, the pages and each full listing's time (the first one apart: it
+     * may include building the gateway's view).
+     */
+    static void list(Args args) throws Exception {
+        Vertx vertx = vertx();
+        HttpClient http = client(vertx, 4);
+        McpSession session = new McpSession(http, args.required("url")).initialize().await(60, TimeUnit.SECONDS);
+        int reps = args.integer("reps", 5);
+        JsonArray times = new JsonArray();
+        int tools = 0;
+        int pages = 0;
+        long bytes = 0;
+        for (int rep = 0; rep < reps; rep++) {
+            tools = 0;
+            pages = 0;
+            String cursor = null;
+            long t0 = System.nanoTime();
+            do {
+                JsonObject params = cursor == null ? null : new JsonObject().put("cursor", cursor);
+                JsonObject answer = session.request("tools/list", params).await(60, TimeUnit.SECONDS);
+                JsonObject result = answer.getJsonObject("result");
+                if (result == null) throw new IllegalStateException("tools/list failed: " + answer);
+                tools += result.getJsonArray("tools").size();
+                pages++;
+                if (rep == 0) bytes += answer.encode().length();
+                cursor = result.getString("nextCursor");
+            } while (cursor != null);
+            times.add(round((System.nanoTime() - t0) / 1e6));
+        }
+        session.close().await(10, TimeUnit.SECONDS);
+        List<Double> warm = new ArrayList<>();
+        for (int i = 1; i < times.size(); i++) warm.add(times.getDouble(i));
+        warm.sort(null);
+        JsonObject out = new JsonObject()
+                .put("tools", tools)
+                .put("pages", pages)
+                .put("bytes", bytes)
+                .put("first_ms", times.getDouble(0))
+                .put("median_ms", warm.isEmpty() ? times.getDouble(0) : warm.get(warm.size() / 2))
+                .put("times_ms", times);
+        System.out.println(out.encode());
+        vertx.close().await();
+    }
+
+    /**
+     * {@code sessions --url U --sessions 10000 --tool T [--args JSON] [--clients 16] [--duration 5] --hold FILE}:
+     * opens that many sessions, each with its GET stream open, prints {@code {"opened":n,…}}, waits until FILE
+     * exists (the caller measures the gateway's heap meanwhile), then measures {@code tools/call} latency from
+     * {@code --clients} further sessions while all the streams stay open, and prints the result.
+     */
+    static void sessions(Args args) throws Exception {
+        String url = args.required("url");
+        int count = args.integer("sessions", 10_000);
+        int batch = args.integer("batch", 200);
+        Vertx vertx = vertx();
+        HttpClient control = client(vertx, batch);
+        HttpClient streams = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(30_000),
+                new PoolOptions().setHttp1MaxSize(count + 16).setMaxWaitQueueSize(-1));
+        List<McpSession> sessions = new ArrayList<>();
+        long t0 = System.nanoTime();
+        int failed = 0;
+        String firstFailure = null;
+        for (int from = 0; from < count; from += batch) {
+            List<Future<?>> step = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + batch); i++) {
+                McpSession s = new McpSession(control, url);
+                McpSession streamed = new McpSession(streams, url);
+                step.add(s.initialize().compose(x -> streamed.adopt(s)).compose(x -> streamed.openStream())
+                        .onSuccess(x -> {
+                            synchronized (sessions) {
+                                sessions.add(streamed);
+                            }
+                        }));
+            }
+            Future.join(step).otherwiseEmpty().await(120, TimeUnit.SECONDS);
+            for (Future<?> f : step) {
+                if (f.failed()) {
+                    failed++;
+                    if (firstFailure == null) firstFailure = String.valueOf(f.cause());
+                }
+            }
+            if (failed > count / 10) break;
+        }
+        double openSeconds = (System.nanoTime() - t0) / 1e9;
+        JsonObject opened = new JsonObject()
+                .put("opened", sessions.size())
+                .put("failed", failed)
+                .put("open_seconds", round(openSeconds));
+        if (firstFailure != null) opened.put("first_failure", firstFailure);
+        System.out.println(opened.encode());
+        System.out.flush();
+        Path hold = Path.of(args.required("hold"));
+        while (!Files.exists(hold)) Thread.sleep(50);
+
+        int clients = args.integer("clients", 16);
+        HttpClient probe = client(vertx, clients);
+        String params = "{\"name\":\"" + args.required("tool") + "\",\"arguments\":"
+                + args.string("args", "{\"message\":\"hello\"}") + "}";
+        JsonObject result = closedLoop(vertx, probe, url, params, clients, args.decimal("warmup", 1),
+                args.decimal("duration", 5), List.of());
+        long stillOpen = sessions.stream().filter(McpSession::streamOpen).count();
+        System.out.println(result.put("streams_open", stillOpen).put("clients", clients).encode());
+        System.out.flush();
+        System.exit(0); // the streams end with the process; the gateway sees the connections close
+    }
+
+    private static Vertx vertx() {
+        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    }
+
+    private static HttpClient client(Vertx vertx, int connections) {
+        return vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(10_000),
+                new PoolOptions().setHttp1MaxSize(Math.max(1, connections)).setMaxWaitQueueSize(-1));
+    }
+
+    private static JsonObject stats(Histogram h, double seconds) {
+        return new JsonObject()
+                .put("count", h.getTotalCount())
+                .put("seconds", round(seconds))
+                .put("rps", round(h.getTotalCount() / seconds))
+                .put("mean_ms", round(h.getMean() / 1e6))
+                .put("p50_ms", round(h.getValueAtPercentile(50) / 1e6))
+                .put("p90_ms", round(h.getValueAtPercentile(90) / 1e6))
+                .put("p99_ms", round(h.getValueAtPercentile(99) / 1e6))
+                .put("p999_ms", round(h.getValueAtPercentile(99.9) / 1e6))
+                .put("max_ms", round(h.getMaxValue() / 1e6));
+    }
+
+    private static double[] cpu(List<String[]> pids) {
+        double[] out = new double[pids.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ProcessCpu.seconds(Long.parseLong(pids.get(i)[1]));
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static void sleep(double seconds) {
+        try {
+            Thread.sleep((long) (seconds * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
