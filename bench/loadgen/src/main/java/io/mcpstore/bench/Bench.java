@@ -13,15 +13,24 @@ public final class Bench {
             System.exit(2);
         }
         Args args = new Args(argv, 1);
-        switch (argv[0]) {
-            case "upstream" -> FastUpstream.main(args);
-            case "calls" -> LoadGen.calls(args);
-            case "list" -> LoadGen.list(args);
-            case "sessions" -> LoadGen.sessions(args);
-            default -> {
-                System.err.println("unknown command: " + argv[0]);
-                System.exit(2);
+        try {
+            switch (argv[0]) {
+                case "upstream" -> {
+                    FastUpstream.main(args);
+                    return; // serves until killed
+                }
+                case "calls" -> LoadGen.calls(args);
+                case "list" -> LoadGen.list(args);
+                case "sessions" -> LoadGen.sessions(args);
+                default -> {
+                    System.err.println("unknown command: " + argv[0]);
+                    System.exit(2);
+                }
             }
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1); // Vert.x threads would keep the JVM, and the script waiting for it, alive
         }
+        System.exit(0);
     }
 }

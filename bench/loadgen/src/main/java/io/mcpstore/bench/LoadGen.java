@@ -103,15 +103,28 @@ final class LoadGen {
         long end = System.nanoTime();
         double[] cpuAfter = cpu(pids);
         double selfAfter = ProcessCpu.self();
-        drained.future().await(90, TimeUnit.SECONDS);
+        int stuck = 0;
+        try {
+            drained.future().await(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            stuck = running.get(); // requests never answered: reported, not waited for
+            System.err.println("  " + stuck + " requests still unanswered 60 s after the end of the run");
+        }
         List<Future<Void>> closed = new ArrayList<>();
-        sessions.forEach(s -> closed.add(s.close()));
-        Future.join(closed).await(30, TimeUnit.SECONDS);
+        AtomicInteger closeFailures = new AtomicInteger();
+        sessions.forEach(s -> closed.add(s.close()
+                .timeout(10, TimeUnit.SECONDS)
+                .onFailure(e -> {
+                    if (closeFailures.getAndIncrement() == 0) System.err.println("  session DELETE failed: " + e);
+                })
+                .otherwiseEmpty()));
+        Future.join(closed).otherwiseEmpty().await(30, TimeUnit.SECONDS);
 
         Histogram all = new Histogram(MAX_LATENCY_NS, 3);
         for (Histogram h : histograms) all.add(h);
         double seconds = (end - start) / 1e9;
-        JsonObject out = stats(all, seconds).put("errors", errors.get());
+        JsonObject out = stats(all, seconds).put("errors", errors.get()).put("unanswered", stuck)
+                .put("delete_failures", closeFailures.get());
         JsonObject cpu = new JsonObject().put("loadgen", round((selfAfter - selfBefore) / seconds));
         for (int i = 0; i < pids.size(); i++) cpu.put(pids.get(i)[0], round((cpuAfter[i] - cpuBefore[i]) / seconds));
         return out.put("cpu_cores", cpu);

@@ -112,8 +112,7 @@ final class McpSession {
         if (sessionId == null) return Future.succeededFuture();
         return http.request(options(HttpMethod.DELETE))
                 .compose(req -> req.send())
-                .compose(r -> r.body().<Void>mapEmpty())
-                .otherwiseEmpty();
+                .compose(r -> r.body().<Void>mapEmpty());
     }
 
     private Future<HttpClientResponse> post(Buffer body) {
