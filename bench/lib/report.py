@@ -57,7 +57,7 @@ def summarize_calls(runs, reference, others):
             "rps": med([r["rps"] for r in rs]),
             "p50_ms": med([r["p50_ms"] for r in rs]),
             "p99_ms": med([r["p99_ms"] for r in rs]),
-            "errors": sum(r["errors"] for r in rs),
+            "errors": sum(r["errors"] + r.get("unanswered", 0) for r in rs),
             "cpu_cores": {k: med([r.get("cpu_cores", {}).get(k) for r in rs]) for k in cpu_keys},
             "rps_runs": [r["rps"] for r in rs],
         })
