@@ -46,6 +46,11 @@ def med(values):
 
 def summarize_calls(runs, reference, others):
     """Per (target, clients): medians; per clients: ratios against `reference` within each rep."""
+    failed = defaultdict(list)
+    for r in runs:
+        if "failed" in r:
+            failed[(r["target"], r["clients"])].append(r["failed"])
+    runs = [r for r in runs if "failed" not in r]
     by = defaultdict(list)
     for r in runs:
         by[(r["target"], r["clients"])].append(r)
@@ -61,6 +66,11 @@ def summarize_calls(runs, reference, others):
             "cpu_cores": {k: med([r.get("cpu_cores", {}).get(k) for r in rs]) for k in cpu_keys},
             "rps_runs": [r["rps"] for r in rs],
         })
+    for (target, clients), reasons in failed.items():
+        if (target, clients) not in by:
+            rows.append({"target": target, "clients": clients, "runs": 0, "failed": reasons[0], "rps": None,
+                         "p50_ms": None, "p99_ms": None, "errors": 0, "cpu_cores": {}})
+    rows.sort(key=lambda r: (r["clients"], r["target"]))
     ratios = []
     clients_levels = sorted({r["clients"] for r in runs})
     for c in clients_levels:
@@ -159,6 +169,9 @@ def main():
         ratios = {r["clients"]: r for r in s["ratios"]}
         for r in s["rows"]:
             rr = ratios.get(r["clients"], {}).get(r["target"], {})
+            if r.get("failed"):
+                md.append(f"| {r['clients']} | {r['target']} | failed: {r['failed'][:120]} | | | | | |")
+                continue
             md.append(f"| {r['clients']} | {r['target']} | {fmt(r['rps'])} | {fmt(r['p50_ms'], 3)} | "
                       f"{fmt(r['p99_ms'], 2)} | {r['errors']} | {fmt(rr.get('rps_ratio'))} | {cpu_text(r['cpu_cores'])} |")
         md.append("")

@@ -44,40 +44,102 @@ final class LoadGen {
         double warmup = args.decimal("warmup", 1);
         double duration = args.decimal("duration", 3);
         Vertx vertx = vertx();
-        for (String level : args.string("clients", "1,16,64").split(",")) {
-            int clients = Integer.parseInt(level.trim());
+        int[] levels = java.util.Arrays.stream(args.string("clients", "1,16,64").split(","))
+                .mapToInt(l -> Integer.parseInt(l.trim()))
+                .toArray();
+        double prewarm = args.decimal("prewarm", 3);
+        if (prewarm > 0) { // JIT-compile every process on the path before anything is recorded
+            int most = java.util.Arrays.stream(levels).max().orElse(1);
+            HttpClient http = client(vertx, most);
+            for (String[] target : targets) {
+                JsonObject r = closedLoop(vertx, http, target[1], params(target[2], arguments), most, 0, prewarm, List.of());
+                System.err.printf("  %-12s prewarm c=%d: %.0f req/s%n", target[0], most, r.getDouble("rps"));
+            }
+            http.close().await();
+        }
+        for (int clients : levels) {
             HttpClient http = client(vertx, clients);
+            // Each target gets its clients' sessions once per level; the repetitions reuse them, as long-lived
+            // agents do (and session churn is not what this measures).
+            java.util.Map<String, List<McpSession>> open = new java.util.HashMap<>();
+            java.util.Map<String, String> broken = new java.util.HashMap<>();
             for (int rep = 1; rep <= reps; rep++) {
-                for (String[] target : targets) {
-                    String params = new JsonObject()
-                            .put("name", target[2])
-                            .put("arguments", new JsonObject(arguments))
-                            .encode();
-                    JsonObject result = closedLoop(vertx, http, target[1], params, clients, warmup, duration, pids);
+                // Every other repetition runs the targets in reverse order, so that drift in the machine's load
+                // does not always favour the same one.
+                List<String[]> order = new ArrayList<>(targets);
+                if (rep % 2 == 0) java.util.Collections.reverse(order);
+                for (String[] target : order) {
+                    JsonObject result;
+                    if (broken.containsKey(target[0])) {
+                        result = new JsonObject().put("failed", broken.get(target[0]));
+                    } else {
+                        try {
+                            List<McpSession> sessions = open.computeIfAbsent(target[0], k -> new ArrayList<>());
+                            topUp(http, target[1], sessions, clients);
+                            result = measure(sessions, target[1], params(target[2], arguments), warmup, duration, pids);
+                        } catch (Exception e) {
+                            broken.put(target[0], "sessions could not be opened: " + e);
+                            result = new JsonObject().put("failed", broken.get(target[0]));
+                        }
+                    }
                     result.put("target", target[0]).put("clients", clients).put("rep", rep);
                     System.out.println(result.encode());
                     System.out.flush();
-                    System.err.printf("  %-10s c=%-4d rep %d: %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d%n",
-                            target[0], clients, rep, result.getDouble("rps"), result.getDouble("p50_ms"),
-                            result.getDouble("p99_ms"), result.getLong("errors"));
+                    if (result.containsKey("failed")) {
+                        System.err.printf("  %-12s c=%-4d rep %d: FAILED %s%n", target[0], clients, rep,
+                                result.getString("failed"));
+                    } else {
+                        System.err.printf("  %-12s c=%-4d rep %d: %8.0f req/s  p50 %.3f ms  p99 %.3f ms  errors %d%n",
+                                target[0], clients, rep, result.getDouble("rps"), result.getDouble("p50_ms"),
+                                result.getDouble("p99_ms"), result.getLong("errors") + result.getInteger("unanswered"));
+                    }
                 }
             }
+            for (List<McpSession> sessions : open.values()) close(sessions);
             http.close().await();
         }
         vertx.close().await();
     }
 
+    private static String params(String tool, String arguments) {
+        return new JsonObject().put("name", tool).put("arguments", new JsonObject(arguments)).encode();
+    }
+
+    /** Opens fresh sessions, measures, closes them. */
     private static JsonObject closedLoop(Vertx vertx, HttpClient http, String url, String params, int clients,
             double warmup, double duration, List<String[]> pids) throws Exception {
         List<McpSession> sessions = new ArrayList<>();
-        List<Future<McpSession>> ready = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            McpSession s = new McpSession(http, url);
-            sessions.add(s);
-            ready.add(s.initialize());
-        }
-        Future.all(ready).await(120, TimeUnit.SECONDS);
+        topUp(http, url, sessions, clients);
+        JsonObject result = measure(sessions, url, params, warmup, duration, pids);
+        close(sessions);
+        return result;
+    }
 
+    /** Drops sessions that still wait for an answer and opens new ones until there are {@code clients}. */
+    private static void topUp(HttpClient http, String url, List<McpSession> sessions, int clients) throws Exception {
+        sessions.removeIf(s -> !s.idle);
+        List<Future<McpSession>> ready = new ArrayList<>();
+        while (sessions.size() + ready.size() < clients) ready.add(new McpSession(http, url).initialize());
+        Future.all(ready).await(60, TimeUnit.SECONDS);
+        for (Future<McpSession> f : ready) sessions.add(f.result());
+    }
+
+    private static void close(List<McpSession> sessions) throws Exception {
+        List<Future<Void>> closed = new ArrayList<>();
+        AtomicInteger closeFailures = new AtomicInteger();
+        sessions.stream().filter(s -> s.idle).forEach(s -> closed.add(s.close()
+                .timeout(10, TimeUnit.SECONDS)
+                .onFailure(e -> {
+                    if (closeFailures.getAndIncrement() == 0) System.err.println("  session DELETE failed: " + e);
+                })
+                .otherwiseEmpty()));
+        Future.join(closed).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+        if (closeFailures.get() > 0) System.err.println("  " + closeFailures.get() + " session DELETEs unanswered");
+    }
+
+    private static JsonObject measure(List<McpSession> sessions, String url, String params, double warmup,
+            double duration, List<String[]> pids) throws Exception {
+        int clients = sessions.size();
         Histogram[] histograms = new Histogram[clients];
         AtomicLong errors = new AtomicLong();
         AtomicLong firstError = new AtomicLong();
@@ -87,6 +149,7 @@ final class LoadGen {
         for (int i = 0; i < clients; i++) {
             Histogram h = new Histogram(MAX_LATENCY_NS, 3);
             histograms[i] = h;
+            sessions.get(i).idle = false;
             loop(sessions.get(i), params, h, errors, firstError, phase, running, drained);
         }
         sleep(warmup);
@@ -108,23 +171,14 @@ final class LoadGen {
             drained.future().await(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             stuck = running.get(); // requests never answered: reported, not waited for
-            System.err.println("  " + stuck + " requests still unanswered 60 s after the end of the run");
+            System.err.println("  " + stuck + " requests still unanswered 60 s after the end of the run:");
+            sessions.stream().filter(s -> !s.idle).forEach(s -> System.err.println(
+                    "    POST tools/call id " + s.lastCallId() + " of session " + s.id() + " to " + url));
         }
-        List<Future<Void>> closed = new ArrayList<>();
-        AtomicInteger closeFailures = new AtomicInteger();
-        sessions.forEach(s -> closed.add(s.close()
-                .timeout(10, TimeUnit.SECONDS)
-                .onFailure(e -> {
-                    if (closeFailures.getAndIncrement() == 0) System.err.println("  session DELETE failed: " + e);
-                })
-                .otherwiseEmpty()));
-        Future.join(closed).otherwiseEmpty().await(30, TimeUnit.SECONDS);
-
         Histogram all = new Histogram(MAX_LATENCY_NS, 3);
         for (Histogram h : histograms) all.add(h);
         double seconds = (end - start) / 1e9;
-        JsonObject out = stats(all, seconds).put("errors", errors.get()).put("unanswered", stuck)
-                .put("delete_failures", closeFailures.get());
+        JsonObject out = stats(all, seconds).put("errors", errors.get()).put("unanswered", stuck);
         JsonObject cpu = new JsonObject().put("loadgen", round((selfAfter - selfBefore) / seconds));
         for (int i = 0; i < pids.size(); i++) cpu.put(pids.get(i)[0], round((cpuAfter[i] - cpuBefore[i]) / seconds));
         return out.put("cpu_cores", cpu);
@@ -150,6 +204,7 @@ final class LoadGen {
                 }
             }
             if (p == 2) {
+                session.idle = true;
                 if (running.decrementAndGet() == 0) drained.tryComplete();
             } else {
                 loop(session, params, h, errors, firstError, phase, running, drained);

@@ -27,6 +27,9 @@ final class McpSession {
     private String version = PROTOCOL;
     private long nextId = 1;
     private HttpClientResponse stream;
+    private volatile long lastCallId;
+    /** No call of the load loop in flight. */
+    volatile boolean idle = true;
 
     McpSession(HttpClient http, String url) {
         this.http = http;
@@ -38,6 +41,10 @@ final class McpSession {
 
     String id() {
         return sessionId;
+    }
+
+    long lastCallId() {
+        return lastCallId;
     }
 
     Future<McpSession> initialize() {
@@ -78,6 +85,7 @@ final class McpSession {
      */
     Future<Boolean> call(String paramsJson) {
         long id = nextId++;
+        lastCallId = id;
         Buffer body = Buffer.buffer(96 + paramsJson.length())
                 .appendString("{\"jsonrpc\":\"2.0\",\"id\":")
                 .appendString(Long.toString(id))
