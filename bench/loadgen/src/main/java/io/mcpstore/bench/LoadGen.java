@@ -283,13 +283,14 @@ final class LoadGen {
                 McpSession s = new McpSession(control, url);
                 McpSession streamed = new McpSession(streams, url);
                 step.add(s.initialize().compose(x -> streamed.adopt(s)).compose(x -> streamed.openStream())
+                        .timeout(60, TimeUnit.SECONDS) // an unanswered one counts as failed, the rest go on
                         .onSuccess(x -> {
                             synchronized (sessions) {
                                 sessions.add(streamed);
                             }
                         }));
             }
-            Future.join(step).otherwiseEmpty().await(120, TimeUnit.SECONDS);
+            Future.join(step).otherwiseEmpty().await(90, TimeUnit.SECONDS);
             for (Future<?> f : step) {
                 if (f.failed()) {
                     failed++;
