@@ -67,7 +67,7 @@ def main(path):
     show("Samples by thread", threads, 10)
     show("Inclusive by component (a sample counts once per component on its stack)", comps, 20)
     show("Self (top frame)", self_c, 30)
-    show("Inclusive by method", incl, 60)
+    show("Inclusive by method", incl, 200)
     show("Innermost MCPStore frame", first_ours, 30)
 
 

@@ -47,7 +47,7 @@ final class LoadGen {
         int[] levels = java.util.Arrays.stream(args.string("clients", "1,16,64").split(","))
                 .mapToInt(l -> Integer.parseInt(l.trim()))
                 .toArray();
-        double prewarm = args.decimal("prewarm", 3);
+        double prewarm = args.decimal("prewarm", 8);
         if (prewarm > 0) { // JIT-compile every process on the path before anything is recorded
             int most = java.util.Arrays.stream(levels).max().orElse(1);
             HttpClient http = client(vertx, most);
