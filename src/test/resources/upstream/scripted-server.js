@@ -4,6 +4,7 @@ const readline = require("readline");
 
 let tools = ["alpha", "beta", "gamma"];
 let mutePings = false;
+const cancelled = []; // request ids the client gave up on
 let nextId = 1;
 const waiting = new Map(); // our request id -> resolve
 
@@ -26,6 +27,10 @@ async function call(name) {
       const answers = await Promise.all([ask("ping", {}), ask("sampling/createMessage", { messages: [] })]);
       return text(JSON.stringify(answers));
     }
+    case "never":
+      return new Promise(() => {}); // no answer, ever
+    case "cancelled":
+      return text(JSON.stringify(cancelled));
     case "mute-pings":
       mutePings = true;
       return text("muted");
@@ -63,6 +68,9 @@ readline.createInterface({ input: process.stdin }).on("line", async (line) => {
     }
     case "tools/call":
       return send({ id: m.id, result: await call(m.params.name) });
+    case "notifications/cancelled":
+      cancelled.push(m.params.requestId);
+      return;
     case "ping":
       if (!mutePings) send({ id: m.id, result: {} });
       return;

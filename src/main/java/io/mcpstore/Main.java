@@ -58,10 +58,10 @@ public final class Main implements Callable<Integer> {
         Integer port;
 
         int run() throws Exception {
-            Vertx loader = Vertx.vertx();
+            Vertx vertx = McpStore.createVertx();
             GatewayConfig gatewayConfig;
             try {
-                JsonObject json = ConfigLoader.load(loader, config).await(30, TimeUnit.SECONDS);
+                JsonObject json = ConfigLoader.load(vertx, config).await(30, TimeUnit.SECONDS);
                 JsonObject http = json.getJsonObject("http", new JsonObject());
                 if (host != null) http.put("host", host);
                 if (port != null) http.put("port", port);
@@ -69,11 +69,11 @@ public final class Main implements Callable<Integer> {
                 gatewayConfig = ConfigLoader.validate(json, config.toString());
             } catch (ConfigLoader.InvalidConfig e) {
                 System.err.println(e.getMessage());
+                vertx.close();
                 return 2;
-            } finally {
-                loader.close();
             }
-            McpStore gateway = McpStore.start(gatewayConfig, config.toString()).await(60, TimeUnit.SECONDS);
+            McpStore gateway =
+                    McpStore.start(vertx, gatewayConfig, config.toString()).await(60, TimeUnit.SECONDS);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {

@@ -60,6 +60,24 @@ public final class McpStore {
     }
 
     public static Future<McpStore> start(GatewayConfig config, String source) {
+        return start(createVertx(), config, source);
+    }
+
+    /**
+     * Starts a gateway in {@code vertx}, made by {@link #createVertx()}, which it then owns and closes. (The command
+     * line reads its config with the same instance: one Vert.x, one cold start.)
+     */
+    public static Future<McpStore> start(Vertx vertx, GatewayConfig config, String source) {
+        String registryName = REGISTRY_NAMES.get(vertx);
+        // Not chained on close(): its continuation would run on an event loop that close() has just shut down.
+        return deploy(vertx, true, config, source, registryName).onFailure(e -> vertx.close());
+    }
+
+    private static final java.util.Map<Vertx, String> REGISTRY_NAMES =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** A Vert.x instance reporting to a Prometheus registry of its own, as a gateway wants it. */
+    public static Vertx createVertx() {
         String registryName = "mcpstore-" + UUID.randomUUID();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
@@ -71,8 +89,8 @@ public final class McpStore {
                 .with(new VertxOptions().setMetricsOptions(metrics))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        // Not chained on close(): its continuation would run on an event loop that close() has just shut down.
-        return deploy(vertx, true, config, source, registryName).onFailure(e -> vertx.close());
+        REGISTRY_NAMES.put(vertx, registryName);
+        return vertx;
     }
 
     /** Starts a gateway inside an existing Vert.x instance (which stays the caller's to close). */

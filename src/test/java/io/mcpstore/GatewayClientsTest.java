@@ -3,14 +3,9 @@ package io.mcpstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcpstore.fixture.TsClient;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -40,19 +35,7 @@ class GatewayClientsTest {
     }
 
     private static McpSyncClient javaClient(String transport) {
-        McpClientTransport t = transport.equals("sse")
-                ? HttpClientSseClientTransport.builder(gateway.url())
-                        .sseEndpoint("/sse")
-                        .build()
-                : HttpClientStreamableHttpTransport.builder(gateway.url())
-                        .endpoint("/mcp")
-                        .build();
-        McpSyncClient client = McpClient.sync(t)
-                .requestTimeout(Duration.ofSeconds(20))
-                .initializationTimeout(Duration.ofSeconds(20))
-                .build();
-        client.initialize();
-        return client;
+        return gateway.client(transport, spec -> {});
     }
 
     private static String text(McpSchema.CallToolResult result) {

@@ -1,6 +1,11 @@
 package io.mcpstore;
 
 import io.mcpstore.config.GatewayConfig;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpClientTransport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -12,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A real gateway for a test: {@link McpStore} on 127.0.0.1 and a free port, with the services a test gives it;
@@ -122,6 +128,26 @@ public final class TestGateway implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         extra.forEach(b::setHeader);
         return send(b.build());
+    }
+
+    /**
+     * An initialized MCP Java SDK client on this gateway, over {@code "streamable"} ({@code /mcp}) or {@code "sse"}
+     * ({@code /sse}); {@code spec} declares capabilities and handlers.
+     */
+    public McpSyncClient client(String transport, Consumer<McpClient.SyncSpec> spec) {
+        McpClientTransport t = transport.equals("sse")
+                ? HttpClientSseClientTransport.builder(url())
+                        .sseEndpoint("/sse")
+                        .build()
+                : HttpClientStreamableHttpTransport.builder(url())
+                        .endpoint("/mcp")
+                        .build();
+        McpClient.SyncSpec s =
+                McpClient.sync(t).requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(20));
+        spec.accept(s);
+        McpSyncClient client = s.build();
+        client.initialize();
+        return client;
     }
 
     @Override

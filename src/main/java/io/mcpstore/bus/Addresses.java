@@ -12,9 +12,11 @@ public final class Addresses {
     private static final String SESSION_PREFIX = "mcpstore.session.";
 
     /**
-     * Request-reply to the upstream serving {@code service}. Request: {@code {method, params, session?}}. Reply:
-     * {@code {result}} or {@code {error: {code, message, data?}}} (the upstream's own JSON-RPC error, passed
-     * through). Failures carry a {@link Failures} code.
+     * Request-reply to the upstream serving {@code service}. Request: {@code {method, params, session?: {id,
+     * capabilities}, relay?: {address, call}}} — {@code relay} names where messages that belong to the call go (see
+     * {@link #router(String)}). Reply: {@code {result}} or {@code {error: {code, message, data?}}} (the upstream's
+     * own JSON-RPC error, passed through). Failures carry a {@link Failures} code. A plain send of {@code {method:
+     * "notifications/cancelled", relay}} cancels that call upstream.
      */
     public static String upstream(String service) {
         return UPSTREAM_PREFIX + service;
@@ -46,6 +48,26 @@ public final class Addresses {
         return SESSION_PREFIX + sessionId;
     }
 
-    /** Publish: a notification for every session that sees one of {@code services}: {@code {services, message}}. */
+    /**
+     * Publish: a notification for every session that sees one of {@code services}: {@code {services, message}}. With
+     * {@code uri}, only sessions subscribed to that resource; with {@code level}, only sessions whose log level lets
+     * it through.
+     */
     public static final String SESSIONS_NOTIFY = "mcpstore.sessions.notify";
+
+    private static final String ROUTER_PREFIX = "mcpstore.router.";
+
+    /**
+     * One router instance, for the calls it has in flight. An upstream serving a call (named by the {@code relay}
+     * it was given: {@code {address, call}}) sends {@code {call, message}} for a notification that belongs to the
+     * call (progress, log), or requests {@code {call, request}} for a server→client request (sampling, elicitation,
+     * roots) and gets the client's answer as the reply ({@code {result}} or {@code {error}}). Another router instance
+     * that receives the client's answer forwards it here as {@code {answer}}.
+     */
+    public static String router(String instanceTag) {
+        return ROUTER_PREFIX + instanceTag;
+    }
+
+    /** Publish: a client cancelled one of its requests, {@code {session, requestId}}; its router instance acts. */
+    public static final String CALLS_CANCEL = "mcpstore.calls.cancel";
 }

@@ -11,6 +11,8 @@ public final class Failures {
     public static final int UNAVAILABLE = 503;
     /** The upstream did not answer within the service's call timeout. */
     public static final int TIMEOUT = 504;
+    /** The client cancelled the call (or went away) before the upstream answered. */
+    public static final int CANCELLED = 499;
     /** The request itself was wrong (unknown method for this upstream, bad params). */
     public static final int BAD_REQUEST = 400;
     /** Anything else that went wrong inside the gateway. */

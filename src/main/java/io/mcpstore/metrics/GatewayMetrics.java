@@ -25,6 +25,10 @@ public final class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, String> upstreamStates = new ConcurrentHashMap<>();
+    /** Meters by their tags: building a meter id and looking it up on every call costs more than the record. */
+    private final Map<List<String>, Counter> calls = new ConcurrentHashMap<>();
+
+    private final Map<List<String>, Timer> durations = new ConcurrentHashMap<>();
 
     private GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -50,18 +54,23 @@ public final class GatewayMetrics {
     }
 
     public void toolCall(String service, String tool, String outcome, long nanos) {
-        Counter.builder("mcpstore.tool.calls")
-                .description("tools/call requests by service, tool and outcome")
-                .tags("service", service, "tool", tool, "outcome", outcome)
-                .register(registry)
+        calls.computeIfAbsent(
+                        List.of(service, tool, outcome),
+                        k -> Counter.builder("mcpstore.tool.calls")
+                                .description("tools/call requests by service, tool and outcome")
+                                .tags("service", service, "tool", tool, "outcome", outcome)
+                                .register(registry))
                 .increment();
-        Timer.builder("mcpstore.tool.call.duration")
-                .description("tools/call latency through the gateway")
-                .tags("service", service, "outcome", outcome)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry)
+        durations
+                .computeIfAbsent(
+                        List.of(service, outcome),
+                        k -> Timer.builder("mcpstore.tool.call.duration")
+                                .description("tools/call latency through the gateway")
+                                .tags("service", service, "outcome", outcome)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofMinutes(5))
+                                .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -17,6 +17,8 @@ public final class JsonRpc {
     public static final int CONNECTION_CLOSED = -32000;
     /** Implementation-defined, as the MCP SDKs use them: the peer did not answer in time. */
     public static final int REQUEST_TIMEOUT = -32001;
+    /** As LSP and the SDKs use it: the request was cancelled. */
+    public static final int REQUEST_CANCELLED = -32800;
     /** MCP: resource not found. */
     public static final int RESOURCE_NOT_FOUND = -32002;
 

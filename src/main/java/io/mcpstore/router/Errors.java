@@ -25,6 +25,7 @@ final class Errors {
                         case Failures.UNAVAILABLE -> JsonRpc.CONNECTION_CLOSED;
                         case Failures.TIMEOUT -> JsonRpc.REQUEST_TIMEOUT;
                         case Failures.BAD_REQUEST -> JsonRpc.INVALID_PARAMS;
+                        case Failures.CANCELLED -> JsonRpc.REQUEST_CANCELLED;
                         default -> JsonRpc.INTERNAL_ERROR;
                     };
             };

@@ -16,22 +16,28 @@ final class LegacySseHandler {
     private final McpDispatcher dispatcher;
     private final Sessions sessions;
     private final SessionStreams streams;
-    private final String instanceTag;
+    private final CallRelay relay;
+    private final StreamRegistry registry;
 
-    LegacySseHandler(McpDispatcher dispatcher, Sessions sessions, SessionStreams streams, String instanceTag) {
-        this.dispatcher = dispatcher;
-        this.sessions = sessions;
-        this.streams = streams;
-        this.instanceTag = instanceTag;
+    LegacySseHandler(RouterParts parts) {
+        this.dispatcher = parts.dispatcher();
+        this.sessions = parts.sessions();
+        this.streams = parts.streams();
+        this.relay = parts.relay();
+        this.registry = parts.registry();
     }
 
     void open(RoutingContext ctx, Endpoint endpoint) {
         JsonObject session = sessions.create(endpoint.prefix(), "sse", null, null);
         String id = session.getString("id");
-        SseStream stream = SseStream.open(ctx.response().setStatusCode(200), instanceTag + "s");
+        SseStream stream = registry.open(id).to(SseStream.http(ctx.response().setStatusCode(200)));
         ctx.response().closeHandler(v -> {
             streams.detach(id);
             sessions.remove(id);
+            stream.end();
+            registry.release(stream);
+            // On this transport the stream is the session: a client that closed it has gone away.
+            ctx.vertx().eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
         });
         streams.attach(id, endpoint.prefix(), stream)
                 .onSuccess(v -> stream.event("endpoint", endpoint.prefix() + "/message?sessionId=" + id));
@@ -54,12 +60,7 @@ final class LegacySseHandler {
             HttpReplies.error(ctx, 415, "Unsupported Media Type: the body must be application/json");
             return;
         }
-        JsonObject message;
-        try {
-            message = ctx.body().asJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            message = null;
-        }
+        JsonObject message = parse(ctx);
         if (message == null) {
             HttpReplies.json(
                     ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not a JSON object"));
@@ -71,7 +72,10 @@ final class LegacySseHandler {
             return;
         }
         ctx.response().setStatusCode(202).end("Accepted");
-        if (!JsonRpc.isRequest(message)) return;
+        if (!JsonRpc.isRequest(message)) {
+            ClientMessages.accept(ctx.vertx(), relay, id, message);
+            return;
+        }
         if (McpMethods.INITIALIZE.equals(message.getString("method"))) {
             JsonObject params = message.getJsonObject("params", new JsonObject());
             String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
@@ -79,7 +83,25 @@ final class LegacySseHandler {
             deliver(ctx, id, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
             return;
         }
-        dispatcher.answer(endpoint, sessions.get(id), message).onSuccess(answer -> deliver(ctx, id, answer));
+        // Everything that belongs to the call travels on the session's one stream, before the answer.
+        CallRelay.Sink sink = related -> deliver(ctx, id, related);
+        CallRelay.Call[] call = new CallRelay.Call[1];
+        McpDispatcher.Relay opener = service -> {
+            call[0] = relay.open(id, message, service, sink);
+            return relay.relayOf(call[0]);
+        };
+        dispatcher.answer(endpoint, sessions.get(id), message, opener).onSuccess(answer -> {
+            if (call[0] != null) relay.close(call[0]);
+            deliver(ctx, id, answer);
+        });
+    }
+
+    private static JsonObject parse(RoutingContext ctx) {
+        try {
+            return ctx.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            return null;
+        }
     }
 
     /** The stream may live on another router instance: the session's address reaches it. */

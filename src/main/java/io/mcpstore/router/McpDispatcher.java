@@ -18,11 +18,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +37,8 @@ final class McpDispatcher {
     /** The bus timeout is a backstop behind the upstream's own per-call timeout, which answers first. */
     private static final long BUS_GRACE_MS = 5_000;
 
-    private static final Set<String> LOG_LEVELS =
-            Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
-
     private final Vertx vertx;
+    private final Sessions sessions;
     private final GatewayMetrics metrics;
     private final boolean logWarnings;
     private final String version;
@@ -46,8 +46,15 @@ final class McpDispatcher {
     private Catalog catalog = Catalog.EMPTY;
     private final Map<String, CatalogView> views = new HashMap<>();
 
-    McpDispatcher(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, boolean logWarnings, String version) {
+    McpDispatcher(
+            Vertx vertx,
+            Sessions sessions,
+            GatewayConfig config,
+            GatewayMetrics metrics,
+            boolean logWarnings,
+            String version) {
         this.vertx = vertx;
+        this.sessions = sessions;
         this.config = config;
         this.metrics = metrics;
         this.logWarnings = logWarnings;
@@ -95,19 +102,35 @@ final class McpDispatcher {
                 .put("instructions", "MCPStore gateway: the tools, resources and prompts of several MCP servers.");
     }
 
+    /**
+     * Opens the relay of a call once its service is known: the returned {@code {address, call}} travels with the
+     * request so that the upstream can send what belongs to the call (progress, log messages, server→client
+     * requests) back to its client.
+     */
+    interface Relay {
+        JsonObject open(String service);
+    }
+
     /** Answers one request; never fails: a failure becomes a JSON-RPC error response. */
     Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request) {
+        return answer(endpoint, session, request, null);
+    }
+
+    Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request, Relay relay) {
         Object id = request.getValue("id");
         Future<JsonObject> result;
         try {
-            result = dispatch(endpoint, session, request.getString("method"), params(request));
+            result = dispatch(endpoint, new Caller(session, relay), request.getString("method"), params(request));
         } catch (McpException e) {
             result = Future.failedFuture(e);
         }
         return result.map(r -> JsonRpc.result(id, r)).otherwise(failure -> JsonRpc.error(id, Errors.toError(failure)));
     }
 
-    private Future<JsonObject> dispatch(Endpoint endpoint, JsonObject session, String method, JsonObject params) {
+    /** Who is calling: their session record and the relay for what the call sends back. */
+    private record Caller(JsonObject session, Relay relay) {}
+
+    private Future<JsonObject> dispatch(Endpoint endpoint, Caller session, String method, JsonObject params) {
         return switch (method) {
             case McpMethods.PING -> Future.succeededFuture(new JsonObject());
             case McpMethods.INITIALIZE ->
@@ -126,15 +149,42 @@ final class McpDispatcher {
             case McpMethods.RESOURCES_READ, McpMethods.RESOURCES_SUBSCRIBE, McpMethods.RESOURCES_UNSUBSCRIBE ->
                 call(resourceOwner(endpoint, uri(params)), method, params, session);
             case McpMethods.COMPLETION_COMPLETE -> complete(endpoint, session, params);
-            case McpMethods.LOGGING_SET_LEVEL -> {
-                String level = params.getString("level");
-                if (level == null || !LOG_LEVELS.contains(level)) {
-                    throw McpException.invalidParams("Invalid log level: '" + level + "'");
-                }
-                yield Future.succeededFuture(new JsonObject());
-            }
+            case McpMethods.LOGGING_SET_LEVEL -> setLevel(endpoint, session, params);
             default -> throw new McpException(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
         };
+    }
+
+    /**
+     * Keeps the session's level (log messages that reach it outside a call are filtered by it) and passes it on to
+     * the endpoint's upstreams that log. Their connections are shared, so the latest level set wins there.
+     */
+    private Future<JsonObject> setLevel(Endpoint endpoint, Caller caller, JsonObject params) {
+        String level = params.getString("level");
+        if (level == null || !LogLevels.ORDER.contains(level)) {
+            throw McpException.invalidParams("Invalid log level: '" + level + "'");
+        }
+        if (caller.session() != null) {
+            sessions.update(caller.session().getString("id"), r -> r.put("logLevel", level));
+        }
+        List<Future<JsonObject>> forwarded = new ArrayList<>();
+        for (String service : endpoint.services()) {
+            ServiceCatalog sc = catalog.service(service);
+            if (sc != null && sc.available() && sc.capabilities().containsKey("logging")) {
+                forwarded.add(call(service, McpMethods.LOGGING_SET_LEVEL, params, new Caller(caller.session(), null))
+                        .otherwise(new JsonObject()));
+            }
+        }
+        return Future.join(forwarded).map(new JsonObject());
+    }
+
+    private void remember(Caller caller, String field, String value, boolean add) {
+        if (caller.session() == null) return;
+        sessions.update(caller.session().getString("id"), r -> {
+            JsonArray values = r.getJsonArray(field, new JsonArray());
+            values.remove(value);
+            if (add) values.add(value);
+            return r.put(field, values);
+        });
     }
 
     private Future<JsonObject> page(String field, io.vertx.core.json.JsonArray items, JsonObject params) {
@@ -143,7 +193,7 @@ final class McpDispatcher {
         return Future.succeededFuture(Page.of(field, items, (String) cursor, config.pageSize()));
     }
 
-    private Future<JsonObject> callTool(Endpoint endpoint, JsonObject session, JsonObject params) {
+    private Future<JsonObject> callTool(Endpoint endpoint, Caller session, JsonObject params) {
         String name = name(params);
         Object args = params.getValue("arguments");
         if (args != null && !(args instanceof JsonObject)) {
@@ -170,7 +220,7 @@ final class McpDispatcher {
         return ar.cause() instanceof McpException e && e.code() == JsonRpc.REQUEST_TIMEOUT ? "timeout" : "failed";
     }
 
-    private Future<JsonObject> complete(Endpoint endpoint, JsonObject session, JsonObject params) {
+    private Future<JsonObject> complete(Endpoint endpoint, Caller session, JsonObject params) {
         JsonObject ref = params.getJsonObject("ref");
         if (ref == null) throw McpException.invalidParams("completion/complete needs params.ref");
         String type = ref.getString("type");
@@ -188,13 +238,20 @@ final class McpDispatcher {
     }
 
     /** A request to the upstream verticle of {@code service}; its reply is the result or the upstream's error. */
-    Future<JsonObject> call(String service, String method, JsonObject params, JsonObject session) {
+    private Future<JsonObject> call(String service, String method, JsonObject params, Caller caller) {
         ServiceConfig sc = config.services().get(service);
         long timeout = (sc == null ? ServiceConfig.DEFAULT_TIMEOUT_MS : sc.timeoutMs()) + BUS_GRACE_MS;
         JsonObject body = new JsonObject().put("method", method).put("params", params);
+        JsonObject session = caller.session();
         if (session != null) {
-            body.put("session", new JsonObject().put("id", session.getString("id")));
+            JsonObject client = session.getJsonObject("client", new JsonObject());
+            body.put(
+                    "session",
+                    new JsonObject()
+                            .put("id", session.getString("id"))
+                            .put("capabilities", client.getJsonObject("capabilities", new JsonObject())));
         }
+        if (caller.relay() != null) body.put("relay", caller.relay().open(service));
         return vertx.eventBus()
                 .<JsonObject>request(Addresses.upstream(service), body, new DeliveryOptions().setSendTimeout(timeout))
                 .recover(failure -> Future.failedFuture(busFailure(service, method, timeout, failure)))

@@ -35,6 +35,7 @@ public final class RouterVerticle extends VerticleBase {
     private McpDispatcher dispatcher;
     private Sessions sessions;
     private SessionStreams streams;
+    private CallRelay relay;
     private RequestGuard guard;
     private StreamableHttpHandler streamable;
     private LegacySseHandler legacy;
@@ -58,14 +59,20 @@ public final class RouterVerticle extends VerticleBase {
         JsonObject conf = config();
         GatewayConfig gateway = GatewayConfig.fromJson(conf.getJsonObject("gateway"));
         GatewayMetrics metrics = GatewayMetrics.of(conf.getString("metricsRegistry"));
-        String tag = Integer.toString(instance, 36) + Long.toString(System.nanoTime() & 0xffff, 36);
+        // Names this instance on the bus and in the ids it hands out; no '-' in it (ids are split on it).
+        String tag = Integer.toString(instance, 36)
+                + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
-        dispatcher = new McpDispatcher(vertx, gateway, metrics, instance == 0, conf.getString("version", "dev"));
         sessions = new Sessions(vertx);
-        streams = new SessionStreams(vertx);
+        dispatcher =
+                new McpDispatcher(vertx, sessions, gateway, metrics, instance == 0, conf.getString("version", "dev"));
+        StreamRegistry registry = new StreamRegistry(vertx, tag);
+        relay = new CallRelay(vertx, tag, registry);
+        streams = new SessionStreams(vertx, relay, sessions);
         guard = new RequestGuard(gateway.http());
-        streamable = new StreamableHttpHandler(dispatcher, sessions, streams, tag);
-        legacy = new LegacySseHandler(dispatcher, sessions, streams, tag);
+        RouterParts parts = new RouterParts(dispatcher, sessions, streams, relay, registry);
+        streamable = new StreamableHttpHandler(parts);
+        legacy = new LegacySseHandler(parts);
         endpoints = endpoints(gateway);
         if (instance == 0) metrics.openSessions(sessions::size);
 
@@ -73,12 +80,7 @@ public final class RouterVerticle extends VerticleBase {
         var catalog = bus.<JsonObject>consumer(
                 Addresses.CATALOG_CHANGED, m -> dispatcher.catalog(ServiceCatalog.fromJson(m.body())));
         var config = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()));
-        var notify = bus.<JsonObject>consumer(
-                Addresses.SESSIONS_NOTIFY,
-                m -> streams.notify(
-                        m.body().getJsonArray("services").getList(),
-                        m.body().getJsonObject("message"),
-                        endpoints::get));
+        var notify = bus.<JsonObject>consumer(Addresses.SESSIONS_NOTIFY, m -> streams.notify(m.body(), endpoints::get));
         keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> streams.keepAlive());
 
         GatewayConfig.Http http = gateway.http();
@@ -87,7 +89,7 @@ public final class RouterVerticle extends VerticleBase {
                 .setPort(http.port())
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true);
-        return Future.all(catalog.completion(), config.completion(), notify.completion())
+        return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start())
                 .compose(v -> vertx.createHttpServer(options)
                         .requestHandler(routes(http, metrics))
                         .listen())
@@ -101,7 +103,8 @@ public final class RouterVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(keepAliveTimer);
-        return streams.closeAll();
+        streams.closeAll();
+        return Future.succeededFuture();
     }
 
     private Router routes(GatewayConfig.Http http, GatewayMetrics metrics) {

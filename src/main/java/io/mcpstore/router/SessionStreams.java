@@ -19,10 +19,14 @@ final class SessionStreams {
     private record Held(String endpoint, SseStream stream, MessageConsumer<JsonObject> consumer) {}
 
     private final Vertx vertx;
+    private final CallRelay relay;
+    private final Sessions sessions;
     private final Map<String, Held> held = new HashMap<>();
 
-    SessionStreams(Vertx vertx) {
+    SessionStreams(Vertx vertx, CallRelay relay, Sessions sessions) {
         this.vertx = vertx;
+        this.relay = relay;
+        this.sessions = sessions;
     }
 
     boolean has(String sessionId) {
@@ -40,6 +44,9 @@ final class SessionStreams {
             if (body.getBoolean("close", false)) {
                 detach(sessionId);
                 stream.end();
+            } else if (body.getJsonObject("request") != null) {
+                // A server→client request with no call in flight to carry it.
+                relay.relayRequest(msg, sessionId, stream::message);
             } else if (body.getJsonObject("message") != null) {
                 stream.message(body.getJsonObject("message"));
             }
@@ -53,13 +60,31 @@ final class SessionStreams {
         if (h != null) h.consumer().unregister();
     }
 
-    /** Writes {@code message} to every held stream whose endpoint shows one of the changed services. */
-    void notify(Collection<String> services, JsonObject message, Function<String, Endpoint> endpoints) {
-        for (Held h : held.values()) {
+    /**
+     * Writes a {@code mcpstore.sessions.notify} message to every held stream whose endpoint shows one of its
+     * services — and, for a resource update, whose session subscribed to the URI; for a log message, whose session
+     * asked for that level.
+     */
+    void notify(JsonObject notice, Function<String, Endpoint> endpoints) {
+        Collection<?> services = notice.getJsonArray("services").getList();
+        JsonObject message = notice.getJsonObject("message");
+        String uri = notice.getString("uri");
+        String level = notice.getString("level");
+        for (Map.Entry<String, Held> e : held.entrySet()) {
+            Held h = e.getValue();
             Endpoint endpoint = endpoints.apply(h.endpoint());
-            if (endpoint != null && services.stream().anyMatch(endpoint.services()::contains)) {
-                h.stream().message(message);
+            if (endpoint == null || services.stream().noneMatch(endpoint.services()::contains)) continue;
+            if (uri != null || level != null) {
+                JsonObject session = sessions.get(e.getKey());
+                if (session == null) continue;
+                if (uri != null
+                        && !session.getJsonArray("subscriptions", new io.vertx.core.json.JsonArray())
+                                .contains(uri)) {
+                    continue;
+                }
+                if (level != null && !LogLevels.passes(level, session.getString("logLevel"))) continue;
             }
+            h.stream().message(message);
         }
     }
 
@@ -67,13 +92,11 @@ final class SessionStreams {
         held.values().forEach(h -> h.stream().keepAlive());
     }
 
-    Future<Void> closeAll() {
-        var ends = new ArrayList<Future<Void>>();
+    void closeAll() {
         for (String id : new ArrayList<>(held.keySet())) {
             Held h = held.get(id);
             detach(id);
-            ends.add(h.stream().end());
+            h.stream().end();
         }
-        return Future.join(ends).mapEmpty();
     }
 }

@@ -63,6 +63,12 @@ final class Sessions {
         }
     }
 
+    /** Replaces the session's record with {@code change} applied (records in the map are never mutated). */
+    void update(String id, java.util.function.UnaryOperator<JsonObject> change) {
+        JsonObject record = records.get(id);
+        if (record != null) records.put(id, change.apply(record.copy()));
+    }
+
     boolean remove(String id) {
         if (id != null) streams.remove(id);
         return id != null && records.remove(id) != null;

@@ -22,13 +22,15 @@ final class StreamableHttpHandler {
     private final McpDispatcher dispatcher;
     private final Sessions sessions;
     private final SessionStreams streams;
-    private final String instanceTag;
+    private final CallRelay relay;
+    private final StreamRegistry registry;
 
-    StreamableHttpHandler(McpDispatcher dispatcher, Sessions sessions, SessionStreams streams, String instanceTag) {
-        this.dispatcher = dispatcher;
-        this.sessions = sessions;
-        this.streams = streams;
-        this.instanceTag = instanceTag;
+    StreamableHttpHandler(RouterParts parts) {
+        this.dispatcher = parts.dispatcher();
+        this.sessions = parts.sessions();
+        this.streams = parts.streams();
+        this.relay = parts.relay();
+        this.registry = parts.registry();
     }
 
     void post(RoutingContext ctx, Endpoint endpoint) {
@@ -75,9 +77,19 @@ final class StreamableHttpHandler {
         if (!JsonRpc.isRequest(message)) {
             // Notifications and responses are accepted as they are; nothing answers them.
             ctx.response().setStatusCode(202).end();
+            ClientMessages.accept(ctx.vertx(), relay, session.getString("id"), message);
             return;
         }
-        dispatcher.answer(endpoint, session, message).onSuccess(answer -> HttpReplies.json(ctx, 200, answer));
+        PostSink sink = new PostSink(ctx, registry, session.getString("id"));
+        CallRelay.Call[] call = new CallRelay.Call[1];
+        McpDispatcher.Relay opener = service -> {
+            call[0] = relay.open(session.getString("id"), message, service, sink);
+            return relay.relayOf(call[0]);
+        };
+        dispatcher.answer(endpoint, session, message, opener).onSuccess(answer -> {
+            if (call[0] != null) relay.close(call[0]);
+            sink.finish(answer);
+        });
     }
 
     private void initialize(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
@@ -137,16 +149,45 @@ final class StreamableHttpHandler {
         JsonObject session = session(ctx, endpoint);
         if (session == null) return;
         String id = session.getString("id");
+        String lastEventId = ctx.request().getHeader("Last-Event-ID");
+        if (lastEventId != null) {
+            resume(ctx, endpoint, id, lastEventId);
+            return;
+        }
         if (!sessions.claimStream(id)) {
             HttpReplies.error(ctx, 409, "Conflict: this session already has a GET stream open");
             return;
         }
-        SseStream stream = SseStream.open(ctx.response().setStatusCode(200), instanceTag + "g");
+        SseStream stream = registry.open(id).to(SseStream.http(ctx.response().setStatusCode(200)));
+        live(ctx, endpoint, id, stream).onSuccess(v -> stream.prime());
+    }
+
+    /** The session's GET stream on {@code stream}, until the client goes. */
+    private io.vertx.core.Future<Void> live(RoutingContext ctx, Endpoint endpoint, String id, SseStream stream) {
         ctx.response().closeHandler(v -> {
             streams.detach(id);
             sessions.releaseStream(id);
+            stream.end();
+            registry.release(stream);
         });
-        streams.attach(id, endpoint.prefix(), stream).onSuccess(v -> stream.prime());
+        return streams.attach(id, endpoint.prefix(), stream);
+    }
+
+    /**
+     * {@code GET} with {@code Last-Event-ID}: replays that one stream after the event. A call's stream that still
+     * runs goes on on this response; a session's GET stream goes on as a new live stream.
+     */
+    private void resume(RoutingContext ctx, Endpoint endpoint, String id, String lastEventId) {
+        registry.resume(id, lastEventId, ctx.response().setStatusCode(200))
+                .onSuccess(replay -> {
+                    if (!replay.ended()) return;
+                    if (sessions.claimStream(id)) {
+                        live(ctx, endpoint, id, registry.open(id).to(replay.out()));
+                    } else {
+                        replay.out().end();
+                    }
+                })
+                .onFailure(e -> HttpReplies.error(ctx, 400, "Bad Request: cannot resume: " + e.getMessage()));
     }
 
     void delete(RoutingContext ctx, Endpoint endpoint) {
@@ -154,8 +195,9 @@ final class StreamableHttpHandler {
         if (session == null) return;
         String id = session.getString("id");
         sessions.remove(id);
-        // Every instance that holds a stream of this session ends it.
+        // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
         ctx.vertx().eventBus().publish(Addresses.session(id), new JsonObject().put("close", true));
+        ctx.vertx().eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
         ctx.response().setStatusCode(200).end();
     }
 

@@ -2,6 +2,7 @@ package io.mcpstore.upstream;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,15 +17,26 @@ final class ChildProcesses {
     private ChildProcesses() {}
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static volatile boolean shuttingDown;
+    private static final Duration KILL_WAIT = Duration.ofSeconds(1);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::endAll, "mcpstore-child-reaper"));
     }
 
+    /**
+     * Tracks {@code process} until it exits. A process started while the JVM shuts down is ended at once: the
+     * verticles keep running during the hooks and would otherwise restart the children the hook just ended.
+     */
     static void register(Process process) {
         LIVE.add(process);
         // Deregister on its own exit too, so a crashed child does not linger in the set.
         process.onExit().thenRun(() -> LIVE.remove(process));
+        if (shuttingDown) end(process, Duration.ZERO); // the hook may have iterated before we were added
+    }
+
+    static boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** {@code process} and its descendants, listed now: an orphan is re-parented and no longer listed later. */
@@ -44,21 +56,38 @@ final class ChildProcesses {
 
     static void end(List<ProcessHandle> tree, Duration grace) {
         tree.forEach(ProcessHandle::destroy);
-        Instant deadline = Instant.now().plus(grace);
-        for (ProcessHandle handle : tree) {
+        List<ProcessHandle> survivors = awaitExit(tree, grace);
+        // A parent that ignored SIGTERM may have started children since the tree was listed (a shell running its
+        // next command): list again, or the SIGKILL would orphan them to init.
+        List<ProcessHandle> stubborn = survivors.stream()
+                .flatMap(p -> Stream.concat(p.descendants(), Stream.of(p)))
+                .distinct()
+                .toList();
+        stubborn.forEach(ProcessHandle::destroyForcibly);
+        // SIGKILL is asynchronous too: return only once they are gone, so that callers can rely on it.
+        awaitExit(stubborn, KILL_WAIT);
+    }
+
+    /** Waits until {@code deadline} for each to exit; returns those still alive. */
+    private static List<ProcessHandle> awaitExit(List<ProcessHandle> handles, Duration within) {
+        Instant deadline = Instant.now().plus(within);
+        List<ProcessHandle> alive = new ArrayList<>();
+        for (ProcessHandle handle : handles) {
             long left = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
             try {
                 handle.onExit().get(left, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                handle.destroyForcibly();
+                alive.add(handle);
             } catch (Exception stillAlive) {
-                handle.destroyForcibly();
+                alive.add(handle);
             }
         }
+        return alive;
     }
 
     private static void endAll() {
+        shuttingDown = true;
         // Ends them in parallel: the hook has little time and each may use its whole grace period.
         List<Thread> enders = LIVE.stream()
                 .map(p -> new Thread(() -> end(p, Duration.ofSeconds(2)), "mcpstore-child-end-" + p.pid()))

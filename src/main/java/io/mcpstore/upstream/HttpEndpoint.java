@@ -113,15 +113,15 @@ final class HttpEndpoint {
         return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** An unexpected status, as an error naming the service, with the start of the body for the operator. */
+    /** An unexpected status, as an error with the start of the body for the operator. */
     Future<Void> unexpected(String what, HttpClientResponse response) {
         return response.body()
                 .recover(e -> Future.succeededFuture(Buffer.buffer()))
                 .compose(body -> {
                     String text = body.toString();
                     if (text.length() > 200) text = text.substring(0, 200) + "…";
-                    return Future.failedFuture("service '" + service + "': " + what + " answered HTTP "
-                            + response.statusCode() + (text.isBlank() ? "" : ": " + text.strip()));
+                    return Future.failedFuture(what + " answered HTTP " + response.statusCode()
+                            + (text.isBlank() ? "" : ": " + text.strip()));
                 });
     }
 

@@ -22,7 +22,7 @@ final class JsonRpcPeer {
     private final Vertx vertx;
     private final Transport transport;
     private final String service;
-    private final Function<JsonObject, JsonObject> serverRequests;
+    private final Function<JsonObject, Future<JsonObject>> serverRequests;
     private final Handler<JsonObject> notifications;
     private final Map<Long, Pending> pending = new HashMap<>();
     private long nextId = 1;
@@ -31,14 +31,14 @@ final class JsonRpcPeer {
     private record Pending(Promise<JsonObject> promise, long timer) {}
 
     /**
-     * @param serverRequests answers a request the server sends us: takes the request, returns the {@code result}
-     *     object, or throws {@link RpcError} for a JSON-RPC error
+     * @param serverRequests answers a request the server sends us: takes the request, completes with the {@code
+     *     result} object, or fails with an {@link RpcError} for a JSON-RPC error
      */
     JsonRpcPeer(
             Vertx vertx,
             Transport transport,
             String service,
-            Function<JsonObject, JsonObject> serverRequests,
+            Function<JsonObject, Future<JsonObject>> serverRequests,
             Handler<JsonObject> notifications) {
         this.vertx = vertx;
         this.transport = transport;
@@ -74,8 +74,14 @@ final class JsonRpcPeer {
      * with an {@link UpstreamException} (timeout, connection lost) or a {@link SessionExpiredException}.
      */
     Future<JsonObject> request(String method, JsonObject params, long timeoutMs) {
+        return request(method, params, timeoutMs, id -> {});
+    }
+
+    /** As {@link #request(String, JsonObject, long)}, telling {@code onId} the id the request goes out with. */
+    Future<JsonObject> request(String method, JsonObject params, long timeoutMs, java.util.function.LongConsumer onId) {
         if (lost != null) return Future.failedFuture(lost);
         long id = nextId++;
+        onId.accept(id);
         Promise<JsonObject> promise = Promise.promise();
         long timer = vertx.setTimer(timeoutMs, t -> timedOut(id, method, timeoutMs));
         pending.put(id, new Pending(promise, timer));
@@ -138,13 +144,33 @@ final class JsonRpcPeer {
 
     private void answer(JsonObject request) {
         Object id = request.getValue("id");
-        JsonObject reply;
+        Future<JsonObject> result;
         try {
-            reply = JsonRpc.result(id, serverRequests.apply(request));
+            result = serverRequests.apply(request);
         } catch (RpcError e) {
-            reply = JsonRpc.error(id, e.code, e.getMessage());
+            result = Future.failedFuture(e);
         }
-        transport.send(reply);
+        result.onComplete(done -> {
+            if (lost != null) return;
+            transport.send(
+                    done.succeeded()
+                            ? JsonRpc.result(id, done.result())
+                            : done.cause() instanceof RpcError e
+                                    ? JsonRpc.error(id, e.code, e.getMessage())
+                                    : JsonRpc.error(
+                                            id,
+                                            JsonRpc.INTERNAL_ERROR,
+                                            String.valueOf(done.cause().getMessage())));
+        });
+    }
+
+    /** Settles a call the client cancelled: the server is told, and the caller gets {@code cause}. */
+    void cancel(long id, String reason, Throwable cause) {
+        if (!pending.containsKey(id)) return;
+        settle(id, null, cause);
+        notify(
+                McpMethods.NOTIFICATIONS_CANCELLED,
+                new JsonObject().put("requestId", id).put("reason", reason));
     }
 
     /** Our ids are numbers; a server may echo them back as numbers of another width, or as strings. */

@@ -75,17 +75,22 @@ final class SseTransport implements Transport {
                     });
                     return endpointKnown.future();
                 })
-                .timeout(service.timeoutMs(), TimeUnit.MILLISECONDS);
+                .timeout(McpClient.handshakeTimeout(service.timeoutMs()), TimeUnit.MILLISECONDS);
     }
 
     private void onEndpoint(String endpoint, Promise<Void> endpointKnown) {
         URI base = URI.create(service.url());
-        URI resolved = base.resolve(endpoint.strip());
+        URI resolved;
+        try {
+            resolved = base.resolve(endpoint.strip());
+        } catch (IllegalArgumentException malformed) {
+            endpointKnown.tryFail("it named a message endpoint that is not a URL: " + endpoint);
+            return;
+        }
         // Messages carry the service's headers (credentials): only to the server we connected to.
         if (!Objects.equals(base.getScheme(), resolved.getScheme())
                 || !Objects.equals(base.getAuthority(), resolved.getAuthority())) {
-            endpointKnown.tryFail(
-                    "service '" + service.name() + "' named a message endpoint on another origin: " + resolved);
+            endpointKnown.tryFail("it named a message endpoint on another origin: " + resolved);
             return;
         }
         postUrl = resolved.toString();

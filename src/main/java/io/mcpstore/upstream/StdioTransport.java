@@ -66,6 +66,9 @@ final class StdioTransport implements Transport {
     @Override
     public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
         context = vertx.getOrCreateContext();
+        if (ChildProcesses.shuttingDown()) {
+            return opened = Future.failedFuture(new IOException("the gateway is shutting down"));
+        }
         ProcessBuilder builder;
         try {
             builder = processBuilder();
@@ -156,7 +159,7 @@ final class StdioTransport implements Transport {
     public Future<Void> send(JsonObject message) {
         Process p = process;
         if (p == null || closeRequested) {
-            return Future.failedFuture(new IOException("process of service '" + service.name() + "' is not running"));
+            return Future.failedFuture(new IOException("its process is not running"));
         }
         byte[] line = (message.encode() + "\n").getBytes(StandardCharsets.UTF_8);
         Promise<Void> written = Promise.promise();

@@ -1,6 +1,7 @@
 package io.mcpstore.upstream;
 
 import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -21,13 +22,20 @@ import org.slf4j.LoggerFactory;
  * The MCP Streamable HTTP client (2025-11-25): each message is a POST answered with JSON, an SSE stream or 202; a
  * GET stream carries what the server sends on its own; the session id from the initialize response goes on every
  * later request, and the session is deleted on close.
+ *
+ * <p>HTTP has no connection to lose, so "lost" means: a POST's answer stream broke mid-way, the server cannot be
+ * reached to reopen the GET stream, or it no longer knows our session there. A send that fails fails only that call;
+ * a 404 (or 400 with a session id) fails it with {@link SessionExpiredException}.
  */
 final class StreamableHttpTransport implements Transport {
     static final String SESSION_HEADER = "MCP-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
     private static final long STREAM_RETRY_MIN_MS = 500;
     private static final long STREAM_RETRY_MAX_MS = 30_000;
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
     private static final long DELETE_TIMEOUT_MS = 2_000;
+    /** How often one answer may be resumed before we give up on it. */
+    private static final int MAX_RESUMES = 10;
 
     private final Vertx vertx;
     private final ServiceConfig service;
@@ -87,26 +95,25 @@ final class StreamableHttpTransport implements Transport {
         Map<String, String> headers = headers(HttpEndpoint.JSON + ", " + HttpEndpoint.EVENT_STREAM);
         headers.put(HttpHeaders.CONTENT_TYPE.toString(), HttpEndpoint.JSON);
         return http.send(HttpMethod.POST, service.url(), headers, message.toBuffer())
-                .compose(response -> onPostResponse(response, method, sentSession));
+                .compose(response -> onPostResponse(response, message, sentSession));
     }
 
-    private Future<Void> onPostResponse(HttpClientResponse response, String method, String sentSession) {
+    private Future<Void> onPostResponse(HttpClientResponse response, JsonObject message, String sentSession) {
+        String method = message.getString("method");
         int status = response.statusCode();
         if (sentSession != null && (status == 404 || status == 400)) {
             // server-everything answers an unknown session with 400, the spec says 404: both mean "initialize again"
             response.body();
-            return Future.failedFuture(new SessionExpiredException("service '" + service.name()
-                    + "' no longer knows session " + sentSession + " (HTTP " + status + ")"));
+            return Future.failedFuture(new SessionExpiredException(
+                    "the server no longer knows session " + sentSession + " (HTTP " + status + ")",
+                    sessionId != null && !sessionId.equals(sentSession)));
         }
         if (status / 100 != 2) return http.unexpected("POST " + service.url(), response);
         if (McpMethods.INITIALIZE.equals(method)) sessionId = response.getHeader(SESSION_HEADER);
         if (McpMethods.NOTIFICATIONS_INITIALIZED.equals(method)) openEventStream();
         if (HttpEndpoint.isEventStream(response)) {
             // The answer (and notifications before it) arrive over time; the message itself was taken.
-            SseParser parser = new SseParser(http.eventsTo(this::receive));
-            HttpEndpoint.stream(response, parser, broken -> {
-                if (broken != null) lost("the response stream of " + method + " broke: " + broken.getMessage());
-            });
+            readAnswerStream(response, message.getValue("id"), method, null, 0);
             return Future.succeededFuture();
         }
         return response.body().map(body -> {
@@ -117,6 +124,55 @@ final class StreamableHttpTransport implements Transport {
 
     private void receive(JsonObject message) {
         if (!closing) inbound.handle(message);
+    }
+
+    /**
+     * Reads the SSE stream that answers request {@code id}. A server may end it before the answer (2025-11-25
+     * "polling"): then we resume with a GET carrying {@code Last-Event-ID}, after the {@code retry} it asked for. An
+     * answer that can no longer come is delivered as a JSON-RPC error, so the call fails now rather than time out.
+     */
+    private void readAnswerStream(HttpClientResponse response, Object id, String method, String eventId, int resumes) {
+        boolean[] answered = {id == null}; // a notification has no answer to wait for
+        String key = String.valueOf(id);
+        SseParser parser = new SseParser(http.eventsTo(m -> {
+            if (JsonRpc.isResponse(m) && key.equals(String.valueOf(m.getValue("id")))) answered[0] = true;
+            receive(m);
+        }));
+        HttpEndpoint.stream(response, parser, broken -> {
+            if (closing || lost || answered[0]) return;
+            if (broken != null) {
+                lost("the answer stream of " + method + " broke: " + broken.getMessage());
+                return;
+            }
+            String resumeFrom = parser.lastEventId() != null ? parser.lastEventId() : eventId;
+            if (resumeFrom == null || resumes >= MAX_RESUMES) {
+                receive(unanswered(id, method));
+                return;
+            }
+            long delay = parser.retryMs() == null ? 1 : Math.max(1, parser.retryMs());
+            vertx.setTimer(delay, t -> resume(id, method, resumeFrom, resumes + 1));
+        });
+    }
+
+    private void resume(Object id, String method, String eventId, int resumes) {
+        if (closing || lost) return;
+        Map<String, String> headers = headers(HttpEndpoint.EVENT_STREAM);
+        headers.put(LAST_EVENT_ID, eventId);
+        http.send(HttpMethod.GET, service.url(), headers, null).onComplete(result -> {
+            if (result.succeeded()
+                    && result.result().statusCode() == 200
+                    && HttpEndpoint.isEventStream(result.result())) {
+                readAnswerStream(result.result(), id, method, eventId, resumes);
+                return;
+            }
+            if (result.succeeded()) result.result().body();
+            receive(unanswered(id, method));
+        });
+    }
+
+    private static JsonObject unanswered(Object id, String method) {
+        return JsonRpc.error(
+                id, JsonRpc.CONNECTION_CLOSED, "the server ended the stream of " + method + " without answering");
     }
 
     private Map<String, String> headers(String accept) {
@@ -131,7 +187,7 @@ final class StreamableHttpTransport implements Transport {
         if (closing || lost) return;
         int generation = ++streamGeneration;
         Map<String, String> headers = headers(HttpEndpoint.EVENT_STREAM);
-        if (lastEventId != null) headers.put("Last-Event-ID", lastEventId);
+        if (lastEventId != null) headers.put(LAST_EVENT_ID, lastEventId);
         http.send(HttpMethod.GET, service.url(), headers, null).onComplete(result -> onEventStream(generation, result));
     }
 
@@ -167,9 +223,13 @@ final class StreamableHttpTransport implements Transport {
         SseParser parser = new SseParser(http.eventsTo(this::receive));
         HttpEndpoint.stream(response, parser, broken -> {
             if (generation != streamGeneration || closing) return;
-            lastEventId = parser.lastEventId(); // resume where we left off
+            if (parser.lastEventId() != null) lastEventId = parser.lastEventId(); // resume where we left off
+            if (parser.retryMs() != null) streamRetryDelayMs = Math.max(1, parser.retryMs()); // as the server asks
             eventStream = null;
-            log.debug("service '{}' event stream ended ({}); reopening", service.name(), broken);
+            log.debug(
+                    "service '{}' event stream {}; reopening",
+                    service.name(),
+                    broken == null ? "ended" : "broke: " + broken.getMessage());
             retryEventStream();
         });
     }

@@ -3,9 +3,7 @@ package io.mcpstore.upstream;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.Failures;
 import io.mcpstore.config.ServiceConfig;
-import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
-import io.mcpstore.protocol.ProtocolVersion;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -15,7 +13,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +29,11 @@ public final class UpstreamVerticle extends VerticleBase {
     static final long BACKOFF_MIN_MS = 500;
     static final long BACKOFF_MAX_MS = 30_000;
     static final int PING_FAILURES_BEFORE_RECONNECT = 3;
-    /** A server whose cursors never end must not keep us fetching forever. */
-    private static final int MAX_PAGES = 1_000;
-
-    private static final String CLIENT_VERSION = Optional.ofNullable(
-                    UpstreamVerticle.class.getPackage().getImplementationVersion())
-            .orElse("0.1.0");
 
     private ServiceConfig service;
     private Logger log;
     private final Catalog catalog = new Catalog();
+    private UpstreamRelay relay;
     private UpstreamState state;
     private String error;
 
@@ -63,12 +55,13 @@ public final class UpstreamVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         service = ServiceConfig.fromDeployment(config());
+        relay = new UpstreamRelay(vertx, service.name());
         log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         setState(UpstreamState.CONNECTING);
         // Consumers are unregistered by Vert.x when the verticle is undeployed.
         return Future.all(
                         vertx.eventBus()
-                                .<JsonObject>consumer(Addresses.upstream(service.name()), this::onRequest)
+                                .consumer(Addresses.upstream(service.name()), this::onRequest)
                                 .completion(),
                         vertx.eventBus()
                                 .consumer(Addresses.CATALOG_REFRESH, m -> publishCatalog())
@@ -102,7 +95,6 @@ public final class UpstreamVerticle extends VerticleBase {
         lastTransport = transport;
         attempt.open(cause -> onLost(attempt, cause))
                 .compose(v -> handshake(attempt))
-                .compose(v -> fetchCatalog(attempt))
                 .onComplete(done -> {
                     if (peer != attempt) return; // lost or stopped meanwhile; that path decided what comes next
                     if (done.succeeded()) {
@@ -113,61 +105,23 @@ public final class UpstreamVerticle extends VerticleBase {
                 });
     }
 
+    /** Initializes and fetches every list the server offers: what a connection needs before it is READY. */
     private Future<Void> handshake(JsonRpcPeer connection) {
-        JsonObject params = new JsonObject()
-                .put("protocolVersion", ProtocolVersion.LATEST)
-                .put("capabilities", new JsonObject())
-                .put("clientInfo", new JsonObject().put("name", "mcpstore").put("version", CLIENT_VERSION));
-        return result(connection, McpMethods.INITIALIZE, params).compose(result -> {
-            String version = result.getString("protocolVersion");
-            if (!ProtocolVersion.isSupported(version)) {
-                return Future.failedFuture("it answered initialize with protocol version " + version
-                        + ", which the gateway does not speak (it speaks " + ProtocolVersion.SUPPORTED + ")");
-            }
-            catalog.handshake(result);
-            connection.transport().negotiated(version);
-            return connection.notify(McpMethods.NOTIFICATIONS_INITIALIZED, null);
-        });
+        McpClient client = new McpClient(connection, service.name(), service.timeoutMs(), log);
+        return client.initialize()
+                .compose(result -> {
+                    catalog.handshake(result);
+                    return Future.all(Arrays.stream(Catalog.Kind.values())
+                            .map(kind -> fetch(client, kind))
+                            .toList());
+                })
+                .mapEmpty();
     }
 
-    private Future<Void> fetchCatalog(JsonRpcPeer connection) {
-        List<Future<JsonArray>> lists = Arrays.stream(Catalog.Kind.values())
-                .map(kind -> fetch(connection, kind))
-                .toList();
-        return Future.all(lists).mapEmpty();
-    }
-
-    /** Fetches one list, all pages, into the catalog; a list the server does not offer is empty. */
-    private Future<JsonArray> fetch(JsonRpcPeer connection, Catalog.Kind kind) {
-        Future<JsonArray> list = catalog.offers(kind)
-                ? fetchPages(connection, kind, null, new JsonArray(), 1)
-                : Future.succeededFuture(new JsonArray());
+    /** Fetches one list into the catalog; a list the server does not offer is empty. */
+    private Future<JsonArray> fetch(McpClient client, Catalog.Kind kind) {
+        Future<JsonArray> list = catalog.offers(kind) ? client.list(kind) : Future.succeededFuture(new JsonArray());
         return list.onSuccess(items -> catalog.put(kind, items));
-    }
-
-    private Future<JsonArray> fetchPages(
-            JsonRpcPeer connection, Catalog.Kind kind, String cursor, JsonArray items, int page) {
-        JsonObject params = cursor == null ? null : new JsonObject().put("cursor", cursor);
-        return connection.request(kind.method, params, service.timeoutMs()).compose(response -> {
-            if (response.containsKey("error")) {
-                // Servers that declare "resources" but not templates are common: an empty list, not a dead service.
-                log.warn(
-                        "service '{}' answered {} with an error, listing nothing more: {}",
-                        service.name(),
-                        kind.method,
-                        response.getValue("error"));
-                return Future.succeededFuture(items);
-            }
-            JsonObject result = response.getJsonObject("result", new JsonObject());
-            items.addAll(result.getJsonArray(kind.field, new JsonArray()));
-            String next = result.getString("nextCursor");
-            if (next == null || next.isEmpty()) return Future.succeededFuture(items);
-            if (page >= MAX_PAGES) {
-                log.warn("service '{}' listed more than {} pages of {}; stopped there", service.name(), page, kind);
-                return Future.succeededFuture(items);
-            }
-            return fetchPages(connection, kind, next, items, page + 1);
-        });
     }
 
     private void onReady() {
@@ -232,7 +186,7 @@ public final class UpstreamVerticle extends VerticleBase {
     private Future<Void> reinitialize(JsonRpcPeer connection) {
         if (reinitializing != null) return reinitializing;
         log.info("service '{}' ended our session; initializing again", service.name());
-        Future<Void> again = handshake(connection).compose(v -> fetchCatalog(connection));
+        Future<Void> again = handshake(connection);
         reinitializing = again;
         again.onComplete(done -> {
             reinitializing = null;
@@ -287,15 +241,13 @@ public final class UpstreamVerticle extends VerticleBase {
 
     // ---- what the upstream sends us
 
-    private JsonObject onServerRequest(JsonObject request) {
-        String method = request.getString("method");
-        if (McpMethods.PING.equals(method)) return new JsonObject();
-        // Sampling, elicitation and roots need the calling client session: relaying them comes later.
-        throw new JsonRpcPeer.RpcError(
-                JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method + " (the gateway does not relay it yet)");
+    private Future<JsonObject> onServerRequest(JsonObject request) {
+        if (McpMethods.PING.equals(request.getString("method"))) return Future.succeededFuture(new JsonObject());
+        return relay.serverRequest(request, service.timeoutMs());
     }
 
     private void onNotification(JsonObject notification) {
+        if (relay.notification(notification)) return;
         String method = notification.getString("method");
         List<Catalog.Kind> stale = Catalog.Kind.changedBy(method);
         if (stale.isEmpty()) {
@@ -305,7 +257,8 @@ public final class UpstreamVerticle extends VerticleBase {
         JsonRpcPeer connection = peer;
         // Before READY the handshake is still going to fetch every list anyway.
         if (connection == null || !state.acceptsCalls()) return;
-        Future.all(stale.stream().map(kind -> fetch(connection, kind)).toList())
+        McpClient client = new McpClient(connection, service.name(), service.timeoutMs(), log);
+        Future.all(stale.stream().map(kind -> fetch(client, kind)).toList())
                 .onSuccess(v -> {
                     if (peer == connection) publishCatalog();
                 })
@@ -318,15 +271,18 @@ public final class UpstreamVerticle extends VerticleBase {
 
     // ---- calls from the gateway
 
-    private void onRequest(Message<JsonObject> message) {
-        JsonObject body = message.body();
-        String method = body == null ? null : body.getString("method");
-        if (method == null) {
-            message.fail(Failures.BAD_REQUEST, "a request to service '" + service.name() + "' needs a method");
+    private void onRequest(Message<Object> message) {
+        if (!(message.body() instanceof JsonObject body) || !(body.getValue("method") instanceof String method)) {
+            message.fail(
+                    Failures.BAD_REQUEST, "a request to service '" + service.name() + "' must be {method, params}");
             return;
         }
         if (STATUS_METHOD.equals(method)) {
             message.reply(status());
+            return;
+        }
+        if (McpMethods.NOTIFICATIONS_CANCELLED.equals(method)) {
+            cancel(body);
             return;
         }
         if (!state.acceptsCalls()) {
@@ -334,22 +290,44 @@ public final class UpstreamVerticle extends VerticleBase {
             return;
         }
         JsonObject params = body.getValue("params") instanceof JsonObject p ? p : null;
-        forward(method, params).onSuccess(message::reply).onFailure(e -> fail(message, method, e));
+        UpstreamRelay.InFlight call = relay.begin(body, params);
+        forward(method, UpstreamRelay.upstreamParams(call, params), call)
+                .onComplete(done -> relay.end(call))
+                .onSuccess(message::reply)
+                .onFailure(e -> fail(message, method, e));
     }
 
-    private Future<JsonObject> forward(String method, JsonObject params) {
+    /** A client cancelled a call (or went away): the upstream is told, and the caller is answered at once. */
+    private void cancel(JsonObject body) {
+        UpstreamRelay.InFlight call = relay.find(body.getJsonObject("relay"));
         JsonRpcPeer connection = peer;
-        return forwardOnce(connection, method, params)
-                .recover(e -> e instanceof SessionExpiredException
-                        ? reinitialize(connection).compose(v -> forwardOnce(peer, method, params))
-                        : Future.failedFuture(e));
+        if (call == null || call.upstreamId < 0 || connection == null) return;
+        String reason = body.getJsonObject("params", new JsonObject()).getString("reason", "cancelled");
+        connection.cancel(
+                call.upstreamId,
+                reason,
+                new UpstreamException(Failures.CANCELLED, "Request cancelled: " + reason, null));
     }
 
-    private Future<JsonObject> forwardOnce(JsonRpcPeer connection, String method, JsonObject params) {
+    private Future<JsonObject> forward(String method, JsonObject params, UpstreamRelay.InFlight call) {
+        JsonRpcPeer connection = peer;
+        return forwardOnce(connection, method, params, call).recover(e -> {
+            if (!(e instanceof SessionExpiredException expired)) return Future.failedFuture(e);
+            Future<Void> session = expired.renewed() ? Future.succeededFuture() : reinitialize(connection);
+            return session.compose(v -> forwardOnce(peer, method, params, call));
+        });
+    }
+
+    private Future<JsonObject> forwardOnce(
+            JsonRpcPeer connection, String method, JsonObject params, UpstreamRelay.InFlight call) {
         if (connection == null || !state.acceptsCalls()) {
             return Future.failedFuture(new UpstreamException(Failures.UNAVAILABLE, unavailableMessage(), error));
         }
-        return connection.request(method, params, service.timeoutMs()).map(UpstreamVerticle::reply);
+        return connection
+                .request(method, params, service.timeoutMs(), id -> {
+                    if (call != null) call.upstreamId = id;
+                })
+                .map(UpstreamVerticle::reply);
     }
 
     /** The bus reply: the upstream's result, or its JSON-RPC error passed through untouched. */
@@ -359,7 +337,7 @@ public final class UpstreamVerticle extends VerticleBase {
                 : new JsonObject().put("result", response.getValue("result", new JsonObject()));
     }
 
-    private void fail(Message<JsonObject> message, String method, Throwable e) {
+    private void fail(Message<?> message, String method, Throwable e) {
         if (e instanceof UpstreamException upstream) {
             message.fail(upstream.failure(), upstream.getMessage());
         } else if (e instanceof SessionExpiredException) {
@@ -369,22 +347,6 @@ public final class UpstreamVerticle extends VerticleBase {
             message.fail(
                     Failures.INTERNAL, "service '" + service.name() + "' failed " + method + ": " + e.getMessage());
         }
-    }
-
-    /** Calls {@code method} and completes with its result, or fails with the server's error as text. */
-    private static Future<JsonObject> result(JsonRpcPeer connection, String method, JsonObject params, long timeoutMs) {
-        return connection.request(method, params, timeoutMs).compose(response -> {
-            JsonObject error = response.getJsonObject("error");
-            if (error != null) {
-                return Future.failedFuture("it answered " + method + " with error " + error.getValue("code") + ": "
-                        + error.getString("message"));
-            }
-            return Future.succeededFuture(response.getJsonObject("result", new JsonObject()));
-        });
-    }
-
-    private Future<JsonObject> result(JsonRpcPeer connection, String method, JsonObject params) {
-        return result(connection, method, params, service.timeoutMs());
     }
 
     // ---- what we publish

@@ -149,14 +149,16 @@ class UpstreamStdioTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void stoppingEndsAChildThatIgnoresStdinAndSigterm(Vertx vertx) throws Exception {
-        // Ignores SIGTERM and starts another child after the server leaves: both must still end.
+        // Ignores SIGTERM and starts another child after the server leaves: both must still end. The sleep's length
+        // marks this run's grandchild among every process on the machine (other builds may run this test too).
+        String orphan = UpstreamShutdownTest.orphanDuration();
         JsonObject entry = new JsonObject()
                 .put("command", "sh")
                 .put(
                         "args",
                         new JsonArray()
                                 .add("-c")
-                                .add("trap '' TERM; node '" + EverythingServer.script() + "' stdio; sleep 3071"));
+                                .add("trap '' TERM; node '" + EverythingServer.script() + "' stdio; sleep " + orphan));
         probe = UpstreamProbe.deploy(vertx, "stubborn", entry);
         probe.awaitState("ready", READY_WITHIN);
         long pid = probe.status().getLong("pid");
@@ -165,8 +167,7 @@ class UpstreamStdioTest {
         probe = null;
 
         assertThat(alive(pid)).isFalse();
-        assertThat(ProcessHandle.allProcesses())
-                .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 3071"));
+        assertThat(UpstreamShutdownTest.endSurvivors(orphan)).isEmpty();
     }
 
     @Test

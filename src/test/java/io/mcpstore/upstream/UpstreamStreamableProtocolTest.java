@@ -1,6 +1,5 @@
 package io.mcpstore.upstream;
 
-import static io.mcpstore.upstream.UpstreamProbe.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +31,9 @@ class UpstreamStreamableProtocolTest {
     record Seen(HttpMethod http, String rpc, String session, String version, String accept) {}
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final List<String> resumedFrom = new CopyOnWriteArrayList<>();
     private volatile String liveSession;
+    private volatile JsonObject awaitingResume;
     private int sessions;
     private HttpServer server;
     private UpstreamProbe probe;
@@ -46,20 +47,11 @@ class UpstreamStreamableProtocolTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void speaksTheSessionProtocolAndStartsOverWhenTheSessionExpires(Vertx vertx) throws Exception {
-        server = vertx.createHttpServer()
-                .requestHandler(this::handle)
-                .listen(0, "127.0.0.1")
-                .await(5, TimeUnit.SECONDS);
-        String url = "http://127.0.0.1:" + server.actualPort() + "/mcp";
-        probe = UpstreamProbe.deploy(
-                vertx,
-                "fake",
-                new JsonObject().put("url", url).put("headers", new JsonObject().put("X-Api-Key", "k1")));
-        probe.awaitState("ready", Duration.ofSeconds(10));
+        start(vertx);
 
-        assertThat(text(call(vertx))).isEqualTo("streamed answer");
+        assertThat(UpstreamProbe.text(call("t"))).isEqualTo("streamed answer");
         liveSession = null; // the server restarts and forgets every session
-        assertThat(text(call(vertx))).isEqualTo("streamed answer");
+        assertThat(UpstreamProbe.text(call("t"))).isEqualTo("streamed answer");
         probe.close();
         probe = null;
 
@@ -96,8 +88,44 @@ class UpstreamStreamableProtocolTest {
                 .until(() -> seen.stream().anyMatch(s -> s.http() == HttpMethod.DELETE && "s2".equals(s.session())));
     }
 
-    private io.vertx.core.json.JsonObject call(Vertx vertx) throws Exception {
-        return probe.call("tools/call", new JsonObject().put("name", "t").put("arguments", new JsonObject()))
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void resumesAnAnswerStreamTheServerEndedEarly(Vertx vertx) throws Exception {
+        start(vertx);
+
+        assertThat(UpstreamProbe.text(call("resumable"))).isEqualTo("resumed answer");
+
+        assertThat(resumedFrom).containsExactly("r1");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void anAnswerStreamThatEndsWithoutAnswerFailsTheCallAtOnce(Vertx vertx) throws Exception {
+        start(vertx);
+        long asked = System.nanoTime();
+
+        JsonObject reply = call("dropped");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(5));
+        assertThat(reply.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
+        assertThat(reply.getJsonObject("error").getString("message")).contains("without answering");
+    }
+
+    private void start(Vertx vertx) throws Exception {
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(0, "127.0.0.1")
+                .await(5, TimeUnit.SECONDS);
+        String url = "http://127.0.0.1:" + server.actualPort() + "/mcp";
+        probe = UpstreamProbe.deploy(
+                vertx,
+                "fake",
+                new JsonObject().put("url", url).put("headers", new JsonObject().put("X-Api-Key", "k1")));
+        probe.awaitState("ready", Duration.ofSeconds(10));
+    }
+
+    private JsonObject call(String tool) throws Exception {
+        return probe.call("tools/call", new JsonObject().put("name", tool).put("arguments", new JsonObject()))
                 .await(10, TimeUnit.SECONDS);
     }
 
@@ -111,6 +139,15 @@ class UpstreamStreamableProtocolTest {
         String accept = request.getHeader("Accept");
         if (request.method() != HttpMethod.POST) {
             seen.add(new Seen(request.method(), null, session, version, accept));
+            String resumeFrom = request.getHeader("Last-Event-ID");
+            if (resumeFrom != null && awaitingResume != null) {
+                resumedFrom.add(resumeFrom);
+                request.response()
+                        .putHeader("Content-Type", "text/event-stream")
+                        .end("id: r2\ndata: "
+                                + answer(awaitingResume, text("resumed answer")).encode() + "\n\n");
+                return;
+            }
             request.response()
                     .setStatusCode(request.method() == HttpMethod.GET ? 405 : 200)
                     .end();
@@ -144,7 +181,19 @@ class UpstreamStreamableProtocolTest {
                             .end(new JsonArray()
                                     .add(answer(message, new JsonObject().put("tools", new JsonArray().add(tool()))))
                                     .encode());
-                case "tools/call" -> stream(response, message);
+                case "tools/call" -> {
+                    switch (message.getJsonObject("params").getString("name")) {
+                        case "resumable" -> { // ends the stream at once, asking to come back for the answer
+                            awaitingResume = message;
+                            response.putHeader("Content-Type", "text/event-stream")
+                                    .end("id: r1\nretry: 20\ndata: \n\n");
+                        }
+                        case "dropped" ->
+                            response.putHeader("Content-Type", "text/event-stream")
+                                    .end(": nothing to say\n\n");
+                        default -> stream(response, message);
+                    }
+                }
                 case "" -> response.setStatusCode(202).end(); // a response from the client
                 default -> response.setStatusCode(202).end(); // notifications
             }
@@ -153,16 +202,7 @@ class UpstreamStreamableProtocolTest {
 
     /** An SSE answer: priming event, a progress notification, then the result split in the middle of a line. */
     private static void stream(HttpServerResponse response, JsonObject request) {
-        String result = answer(
-                        request,
-                        new JsonObject()
-                                .put(
-                                        "content",
-                                        new JsonArray()
-                                                .add(new JsonObject()
-                                                        .put("type", "text")
-                                                        .put("text", "streamed answer"))))
-                .encode();
+        String result = answer(request, text("streamed answer")).encode();
         String progress = new JsonObject()
                 .put("jsonrpc", "2.0")
                 .put("method", "notifications/progress")
@@ -181,6 +221,13 @@ class UpstreamStreamableProtocolTest {
                 .put("jsonrpc", "2.0")
                 .put("id", request.getValue("id"))
                 .put("result", result);
+    }
+
+    private static JsonObject text(String text) {
+        return new JsonObject()
+                .put(
+                        "content",
+                        new JsonArray().add(new JsonObject().put("type", "text").put("text", text)));
     }
 
     private static JsonObject tool() {

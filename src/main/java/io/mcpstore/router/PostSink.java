@@ -1,0 +1,43 @@
+package io.mcpstore.router;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The answer to one POSTed request. It stays plain {@code application/json} unless something that belongs to the
+ * call arrives first (progress, a log message, a server→client request): then the response turns into a primed
+ * {@code text/event-stream} that carries those messages and ends with the answer.
+ */
+final class PostSink implements CallRelay.Sink {
+    private final RoutingContext ctx;
+    private final StreamRegistry registry;
+    private final String session;
+    private SseStream stream;
+
+    PostSink(RoutingContext ctx, StreamRegistry registry, String session) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.session = session;
+    }
+
+    @Override
+    public void send(JsonObject message) {
+        if (stream == null) {
+            if (ctx.response().ended()) return;
+            stream = registry.open(session).to(SseStream.http(ctx.response().setStatusCode(200)));
+            stream.prime();
+        }
+        // A client that dropped the connection has not cancelled the call: the stream buffers on, resumable.
+        stream.message(message);
+    }
+
+    void finish(JsonObject answer) {
+        if (stream == null) {
+            HttpReplies.json(ctx, 200, answer);
+        } else {
+            stream.message(answer);
+            stream.end();
+            registry.release(stream);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.mcpstore.router;
+
+/** What the transport handlers of one router instance share: everything they answer and deliver with. */
+record RouterParts(
+        McpDispatcher dispatcher,
+        Sessions sessions,
+        SessionStreams streams,
+        CallRelay relay,
+        StreamRegistry registry) {}
