@@ -22,6 +22,7 @@ public final class Bench {
                 case "calls" -> LoadGen.calls(args);
                 case "list" -> LoadGen.list(args);
                 case "sessions" -> LoadGen.sessions(args);
+                case "reload" -> LoadGen.reload(args);
                 default -> {
                     System.err.println("unknown command: " + argv[0]);
                     System.exit(2);

@@ -322,6 +322,82 @@ final class LoadGen {
         System.exit(0); // the streams end with the process; the gateway sees the connections close
     }
 
+    /**
+     * {@code reload --url GW/mcp --admin GW --upstream UP [--rounds 50] [--warmup 3]}: one session holds its GET
+     * stream; each round adds a service through the admin API ({@code POST /api/v1/services}, pointing at a fresh
+     * endpoint {@code UP/s/<n>/mcp}) and times until {@code notifications/tools/list_changed} arrives on the stream,
+     * then removes it ({@code DELETE /api/v1/services/<name>}) and times that too. Without an admin API it says so.
+     */
+    static void reload(Args args) throws Exception {
+        Vertx vertx = vertx();
+        HttpClient http = client(vertx, 8);
+        String admin = args.required("admin");
+        String upstream = args.required("upstream");
+        int rounds = args.integer("rounds", 50);
+        int warmup = args.integer("warmup", 3);
+        McpSession session = new McpSession(http, args.required("url")).initialize().await(60, TimeUnit.SECONDS);
+        java.util.concurrent.LinkedBlockingQueue<Long> changes = new java.util.concurrent.LinkedBlockingQueue<>();
+        StringBuilder pending = new StringBuilder();
+        session.openStream(chunk -> {
+                    long at = System.nanoTime();
+                    synchronized (pending) {
+                        pending.append(chunk.toString());
+                        int end;
+                        while ((end = pending.indexOf("\n\n")) >= 0) {
+                            String event = pending.substring(0, end);
+                            pending.delete(0, end + 2);
+                            if (event.contains("notifications/tools/list_changed")) changes.add(at);
+                        }
+                    }
+                })
+                .await(30, TimeUnit.SECONDS);
+        java.net.URI base = java.net.URI.create(admin);
+        Histogram added = new Histogram(MAX_LATENCY_NS, 3);
+        Histogram removed = new Histogram(MAX_LATENCY_NS, 3);
+        int missed = 0;
+        for (int round = 0; round < warmup + rounds; round++) {
+            String name = "reload" + round;
+            JsonObject entry = new JsonObject().put("name", name).put("url", upstream + "/s/" + (100_000 + round) + "/mcp");
+            for (int st = 0; st < 2; st++) {
+                int step = st;
+                changes.clear();
+                long t0 = System.nanoTime();
+                io.vertx.core.http.RequestOptions o = new io.vertx.core.http.RequestOptions()
+                        .setHost(base.getHost()).setPort(base.getPort())
+                        .setMethod(step == 0 ? io.vertx.core.http.HttpMethod.POST : io.vertx.core.http.HttpMethod.DELETE)
+                        .setURI(step == 0 ? "/api/v1/services" : "/api/v1/services/" + name)
+                        .putHeader("Content-Type", "application/json");
+                var answer = http.request(o)
+                        .compose(req -> step == 0 ? req.send(entry.toBuffer()) : req.send())
+                        .compose(r -> r.body().map(b -> new Object[] {r.statusCode(), b.toString()}))
+                        .await(30, TimeUnit.SECONDS);
+                int status = (Integer) answer[0];
+                if (status / 100 != 2) {
+                    JsonObject out = new JsonObject()
+                            .put("measurable", false)
+                            .put("reason", (step == 0 ? "POST /api/v1/services" : "DELETE /api/v1/services/" + name)
+                                    + " answered HTTP " + status + ": the gateway has no admin API for services yet");
+                    System.out.println(out.encode());
+                    return;
+                }
+                Long at = changes.poll(10, TimeUnit.SECONDS);
+                if (at == null) {
+                    missed++;
+                } else if (round >= warmup) {
+                    (step == 0 ? added : removed).recordValue(Math.min(at - t0, MAX_LATENCY_NS));
+                }
+                Thread.sleep(100); // late duplicates (resources, prompts, a second router) belong to this round
+            }
+        }
+        JsonObject out = new JsonObject()
+                .put("measurable", true)
+                .put("rounds", rounds)
+                .put("missed", missed)
+                .put("add", stats(added, 1).put("count", added.getTotalCount()))
+                .put("remove", stats(removed, 1).put("count", removed.getTotalCount()));
+        System.out.println(out.encode());
+    }
+
     private static Vertx vertx() {
         return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     }

@@ -101,13 +101,17 @@ final class McpSession {
 
     /** Opens the session's GET stream; completes when the server has answered 200 with an event stream. */
     Future<Void> openStream() {
+        return openStream(chunk -> {}); // keep-alives and notifications: read and dropped
+    }
+
+    Future<Void> openStream(io.vertx.core.Handler<Buffer> events) {
         RequestOptions options = options(HttpMethod.GET).putHeader("Accept", "text/event-stream");
         return http.request(options).compose(req -> req.send()).compose(r -> {
             if (r.statusCode() != 200) {
                 return r.body().compose(b -> Future.failedFuture("GET stream answered HTTP " + r.statusCode()));
             }
             stream = r;
-            r.handler(chunk -> {}); // keep-alives and notifications: read and dropped
+            r.handler(events);
             return Future.succeededFuture();
         });
     }
