@@ -100,8 +100,16 @@ def fmt(v, digits=2):
     return f"{v:.{digits}f}"
 
 
+def per_call(row, process):
+    """CPU time one call cost `process` (its whole process tree), in µs: cores in use ÷ calls per second."""
+    cores = row.get("cpu_cores", {}).get(process)
+    if cores is None or not row.get("rps"):
+        return "–"
+    return f"{cores / row['rps'] * 1e6:,.0f}"
+
+
 def cpu_text(cpu):
-    return ", ".join(f"{k} {v:.2f}" for k, v in cpu.items() if v is not None)
+    return ", ".join(f"{k} {v:.2f}" for k, v in cpu.items() if v is not None and v >= 0.005)
 
 
 def main():
@@ -140,13 +148,14 @@ def main():
     md.append("")
 
     if raw.get("s1"):
-        s = summarize_calls(raw["s1"], "mcpstore", ["direct"])
+        s = summarize_calls(raw["s1"], "mcpstore", ["direct", "mcpstore-b"])
         result["summary"]["s1"] = s
         md.append("**S1 overhead** — fast Streamable HTTP upstream, called directly and through MCPStore")
         md.append("")
         md.append("| clients | direct req/s | MCPStore req/s | ratio | direct p50 ms | MCPStore p50 ms | added p50 ms "
-                  "| direct p99 ms | MCPStore p99 ms | CPU cores in use (MCPStore run) |")
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+                  "| direct p99 ms | MCPStore p99 ms | CPU µs per call: upstream direct / gateway / upstream behind it "
+                  "| CPU cores in use (MCPStore run) |")
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
         rows = {(r["target"], r["clients"]): r for r in s["rows"]}
         for ratio in s["ratios"]:
             c = ratio["clients"]
@@ -155,8 +164,21 @@ def main():
                 continue
             md.append(f"| {c} | {fmt(d['rps'])} | {fmt(g['rps'])} | {fmt(ratio['direct']['rps_ratio'])} | "
                       f"{fmt(d['p50_ms'], 3)} | {fmt(g['p50_ms'], 3)} | {fmt(ratio['direct']['p50_added_ms'], 3)} | "
-                      f"{fmt(d['p99_ms'], 2)} | {fmt(g['p99_ms'], 2)} | {cpu_text(g['cpu_cores'])} |")
+                      f"{fmt(d['p99_ms'], 2)} | {fmt(g['p99_ms'], 2)} | "
+                      f"{per_call(d, 'upstream')} / {per_call(g, 'gateway')} / {per_call(g, 'upstream')} | "
+                      f"{cpu_text(g['cpu_cores'])} |")
         md.append("")
+        b_rows = [r for r in s["rows"] if r["target"] == "mcpstore-b"]
+        if b_rows:
+            md.append("**S1, second build** (`COMPARE_JAR`), measured in the same run")
+            md.append("")
+            md.append("| clients | mcpstore-b req/s | p50 ms | p99 ms | MCPStore ÷ mcpstore-b |")
+            md.append("|---:|---:|---:|---:|---:|")
+            ratios = {r["clients"]: r for r in s["ratios"]}
+            for r in b_rows:
+                md.append(f"| {r['clients']} | {fmt(r['rps'])} | {fmt(r['p50_ms'], 3)} | {fmt(r['p99_ms'], 2)} | "
+                          f"{fmt(ratios.get(r['clients'], {}).get('mcpstore-b', {}).get('rps_ratio'))} |")
+            md.append("")
 
     if raw.get("s2"):
         s = summarize_calls(raw["s2"], "mcpstore", ["supergateway", "mcp-proxy"])
@@ -164,16 +186,18 @@ def main():
         md.append("**S2 peers** — `@modelcontextprotocol/server-everything` (stdio) tool `echo`, over Streamable "
                   "HTTP with sessions")
         md.append("")
-        md.append("| clients | gateway | req/s | p50 ms | p99 ms | errors | MCPStore req/s ÷ this | CPU cores in use |")
-        md.append("|---:|---|---:|---:|---:|---:|---:|---|")
+        md.append("| clients | gateway | req/s | p50 ms | p99 ms | errors | MCPStore req/s ÷ this | CPU µs per call "
+                  "(gateway + its stdio server) | CPU cores in use |")
+        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---|")
         ratios = {r["clients"]: r for r in s["ratios"]}
         for r in s["rows"]:
             rr = ratios.get(r["clients"], {}).get(r["target"], {})
             if r.get("failed"):
-                md.append(f"| {r['clients']} | {r['target']} | failed: {r['failed'][:120]} | | | | | |")
+                md.append(f"| {r['clients']} | {r['target']} | failed: {r['failed'][:120]} | | | | | | |")
                 continue
             md.append(f"| {r['clients']} | {r['target']} | {fmt(r['rps'])} | {fmt(r['p50_ms'], 3)} | "
-                      f"{fmt(r['p99_ms'], 2)} | {r['errors']} | {fmt(rr.get('rps_ratio'))} | {cpu_text(r['cpu_cores'])} |")
+                      f"{fmt(r['p99_ms'], 2)} | {r['errors']} | {fmt(rr.get('rps_ratio'))} | "
+                      f"{per_call(r, r['target'])} | {cpu_text(r['cpu_cores'])} |")
         md.append("")
 
     if raw.get("s3"):
