@@ -47,10 +47,12 @@ final class LoadGen {
         int[] levels = java.util.Arrays.stream(args.string("clients", "1,16,64").split(","))
                 .mapToInt(l -> Integer.parseInt(l.trim()))
                 .toArray();
-        double prewarm = args.decimal("prewarm", 40);
+        double prewarm = args.decimal("prewarm", 60);
+        int minWindows = args.integer("prewarm-min-windows", 8);
         if (prewarm > 0) {
             // JIT-compile every process on the path before anything is recorded: 2-second windows at the highest
-            // client count until throughput stops climbing (within 10% of the window before), at most `prewarm` s.
+            // client count, at least 8 of them, until throughput stops climbing (within 10% of the window before),
+            // at most `prewarm` s.
             // On a busy 2-core machine the JIT needs tens of seconds of load, and C2 competes with the load.
             int most = java.util.Arrays.stream(levels).max().orElse(1);
             HttpClient http = client(vertx, most);
@@ -65,7 +67,7 @@ final class LoadGen {
                     double rps = measure(sessions, target[1], params(target[2], arguments), 0, 2, List.of()).getDouble("rps");
                     windows++;
                     System.err.printf("  %-12s prewarm c=%d: %.0f req/s%n", target[0], most, rps);
-                    if (windows >= 3 && previous > 0 && Math.abs(rps - previous) / previous < 0.1) break;
+                    if (windows >= minWindows && previous > 0 && Math.abs(rps - previous) / previous < 0.1) break;
                     previous = rps;
                 }
                 close(sessions);
