@@ -12,7 +12,7 @@ from statistics import median
 TARGETS = {"s1": 1.0 / 0.7}
 
 
-def machine(load_before, load_after):
+def machine(load_before, load_after, pressure_before="", pressure_after=""):
     mem_kib = 0
     with open("/proc/meminfo") as f:
         for line in f:
@@ -36,6 +36,9 @@ def machine(load_before, load_after):
         "node": node,
         "load_average_before": load_before,
         "load_average_after": load_after,
+        # Linux PSI: share of time runnable tasks waited for a CPU (avg10 avg60 avg300)
+        "cpu_pressure_before": pressure_before,
+        "cpu_pressure_after": pressure_after,
     }
 
 
@@ -119,6 +122,8 @@ def main():
     ap.add_argument("--stamp", required=True)
     ap.add_argument("--load-before", default="")
     ap.add_argument("--load-after", default="")
+    ap.add_argument("--pressure-before", default="")
+    ap.add_argument("--pressure-after", default="")
     ap.add_argument("--reps", default="")
     ap.add_argument("--duration", default="")
     ap.add_argument("--gateway-commit", default="")
@@ -135,7 +140,7 @@ def main():
     result = {
         "timestamp": a.stamp,
         "gateway_commit": a.gateway_commit,
-        "machine": machine(a.load_before, a.load_after),
+        "machine": machine(a.load_before, a.load_after, a.pressure_before, a.pressure_after),
         "settings": {"reps": a.reps, "duration_s": a.duration},
         "raw": raw,
         "summary": {},
@@ -144,6 +149,8 @@ def main():
     m = result["machine"]
     md.append(f"Run {a.stamp} · gateway {a.gateway_commit} · {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB · "
               f"{m['java_version']} · node {m['node']} · load average before {a.load_before}, after {a.load_after} · "
+              f"CPU pressure (PSI some avg10/60/300, % of time tasks waited for a CPU) before {a.pressure_before or '–'}, "
+              f"after {a.pressure_after or '–'} · "
               f"median of {a.reps} runs of {a.duration} s")
     md.append("")
 
