@@ -57,6 +57,22 @@ final class LoadGen {
             int most = java.util.Arrays.stream(levels).max().orElse(1);
             HttpClient http = client(vertx, most);
             for (String[] target : targets) {
+                try {
+                    prewarm(http, target, arguments, most, prewarm, minWindows);
+                } catch (Exception e) { // the measured runs report what is wrong with this target
+                    System.err.printf("  %-12s prewarm failed: %s%n", target[0], e);
+                }
+            }
+            http.close().await();
+        }
+        measureLevels(vertx, targets, levels, reps, arguments, warmup, duration, pids);
+        vertx.close().await();
+    }
+
+    private static void prewarm(HttpClient http, String[] target, String arguments, int most, double prewarm,
+            int minWindows) throws Exception {
+        {
+            {
                 List<McpSession> sessions = new ArrayList<>();
                 topUp(http, target[1], sessions, most);
                 double previous = 0;
@@ -72,8 +88,11 @@ final class LoadGen {
                 }
                 close(sessions);
             }
-            http.close().await();
         }
+    }
+
+    private static void measureLevels(Vertx vertx, List<String[]> targets, int[] levels, int reps, String arguments,
+            double warmup, double duration, List<String[]> pids) throws Exception {
         for (int clients : levels) {
             HttpClient http = client(vertx, clients);
             // Each target gets its clients' sessions once per level; the repetitions reuse them, as long-lived
@@ -115,7 +134,6 @@ final class LoadGen {
             for (List<McpSession> sessions : open.values()) close(sessions);
             http.close().await();
         }
-        vertx.close().await();
     }
 
     private static String params(String tool, String arguments) {
