@@ -1,0 +1,175 @@
+package io.mcpstore.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+
+/**
+ * One MCP client session over Streamable HTTP (2025-11-25), as a real client runs it: {@code initialize} (the
+ * answer's {@code Mcp-Session-Id} goes on every later request, with {@code MCP-Protocol-Version}), then
+ * {@code notifications/initialized}, then requests answered with {@code application/json} or with a
+ * {@code text/event-stream} that carries the response as one of its events; {@code DELETE} at the end.
+ */
+final class McpSession {
+    static final String PROTOCOL = "2025-11-25";
+    private static final String ACCEPT = "application/json, text/event-stream";
+
+    private final HttpClient http;
+    private final String host;
+    private final int port;
+    private final String path;
+    private String sessionId;
+    private String version = PROTOCOL;
+    private long nextId = 1;
+    private HttpClientResponse stream;
+    private volatile long lastCallId;
+    /** No call of the load loop in flight. */
+    volatile boolean idle = true;
+
+    McpSession(HttpClient http, String url) {
+        this.http = http;
+        URI uri = URI.create(url);
+        this.host = uri.getHost();
+        this.port = uri.getPort();
+        this.path = uri.getRawPath();
+    }
+
+    String id() {
+        return sessionId;
+    }
+
+    long lastCallId() {
+        return lastCallId;
+    }
+
+    Future<McpSession> initialize() {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                + PROTOCOL + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpstore-bench\",\"version\":\"1\"}}}";
+        return post(Buffer.buffer(body)).compose(r -> {
+                    sessionId = r.getHeader("Mcp-Session-Id");
+                    return answer(r, 0);
+                })
+                .compose(answer -> {
+                    if (!answer.containsKey("result")) return Future.failedFuture("initialize failed: " + answer);
+                    version = answer.getJsonObject("result").getString("protocolVersion", PROTOCOL);
+                    return post(Buffer.buffer("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
+                })
+                .compose(r -> r.body().compose(b -> r.statusCode() / 100 == 2
+                        ? Future.succeededFuture(this)
+                        : Future.failedFuture("notifications/initialized answered HTTP " + r.statusCode())));
+    }
+
+    /** Takes over another object's session (same id and version), to use it over another connection pool. */
+    Future<Void> adopt(McpSession other) {
+        sessionId = other.sessionId;
+        version = other.version;
+        return Future.succeededFuture();
+    }
+
+    /** A request whose answer is parsed in full (lists, checks). */
+    Future<JsonObject> request(String method, JsonObject params) {
+        long id = nextId++;
+        JsonObject message = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", method);
+        if (params != null) message.put("params", params);
+        return post(message.toBuffer()).compose(r -> answer(r, id));
+    }
+
+    /**
+     * A request on the hot path: the body is built from a prepared prefix, the answer is checked (status, the
+     * response with our id, no error) without building a JSON tree, so that the load generator spends little CPU.
+     */
+    Future<Boolean> call(String paramsJson) {
+        long id = nextId++;
+        lastCallId = id;
+        Buffer body = Buffer.buffer(96 + paramsJson.length())
+                .appendString("{\"jsonrpc\":\"2.0\",\"id\":")
+                .appendString(Long.toString(id))
+                .appendString(",\"method\":\"tools/call\",\"params\":")
+                .appendString(paramsJson)
+                .appendString("}");
+        return post(body).compose(r -> r.body().map(b -> {
+            if (r.statusCode() != 200) return false;
+            String text = b.toString();
+            return text.contains("\"result\"") && !text.contains("\"isError\":true") && text.contains("\"id\":" + id);
+        }));
+    }
+
+    /** Opens the session's GET stream; completes when the server has answered 200 with an event stream. */
+    Future<Void> openStream() {
+        return openStream(chunk -> {}); // keep-alives and notifications: read and dropped
+    }
+
+    Future<Void> openStream(io.vertx.core.Handler<Buffer> events) {
+        RequestOptions options = options(HttpMethod.GET).putHeader("Accept", "text/event-stream");
+        return http.request(options).compose(req -> req.send()).compose(r -> {
+            if (r.statusCode() != 200) {
+                return r.body().compose(b -> Future.failedFuture("GET stream answered HTTP " + r.statusCode()));
+            }
+            stream = r;
+            r.handler(events);
+            return Future.succeededFuture();
+        });
+    }
+
+    boolean streamOpen() {
+        return stream != null;
+    }
+
+    Future<Void> close() {
+        if (sessionId == null) return Future.succeededFuture();
+        return http.request(options(HttpMethod.DELETE))
+                .compose(req -> req.send())
+                .compose(r -> r.body().<Void>mapEmpty());
+    }
+
+    private Future<HttpClientResponse> post(Buffer body) {
+        RequestOptions options = options(HttpMethod.POST).putHeader("Content-Type", "application/json");
+        return http.request(options).compose(req -> req.send(body));
+    }
+
+    private RequestOptions options(HttpMethod method) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(host)
+                .setPort(port)
+                .setURI(path)
+                .putHeader("Accept", ACCEPT);
+        if (sessionId != null) {
+            options.putHeader("Mcp-Session-Id", sessionId).putHeader("MCP-Protocol-Version", version);
+        }
+        return options;
+    }
+
+    /** The JSON-RPC response with {@code id}, from a JSON body or from the events of an SSE body. */
+    private static Future<JsonObject> answer(HttpClientResponse r, long id) {
+        return r.body().compose(b -> {
+            if (r.statusCode() != 200) {
+                return Future.failedFuture("HTTP " + r.statusCode() + ": " + b);
+            }
+            String type = r.getHeader("Content-Type");
+            if (type != null && type.startsWith("text/event-stream")) {
+                for (String event : b.toString().split("\r?\n\r?\n")) {
+                    StringBuilder data = new StringBuilder();
+                    for (String line : event.split("\r?\n")) {
+                        if (line.startsWith("data:")) {
+                            if (!data.isEmpty()) data.append('\n');
+                            data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                        }
+                    }
+                    if (data.toString().isBlank()) continue;
+                    JsonObject message = new JsonObject(data.toString());
+                    if (message.containsKey("id") && ((Number) message.getValue("id")).longValue() == id) {
+                        return Future.succeededFuture(message);
+                    }
+                }
+                return Future.failedFuture("the event stream ended without the response to " + id);
+            }
+            return Future.succeededFuture(b.toJsonObject());
+        });
+    }
+}
