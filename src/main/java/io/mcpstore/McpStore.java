@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -96,6 +97,11 @@ public final class McpStore {
                 .setEnabled(true)
                 .setRegistryName(registryName)
                 .setJvmMetricsEnabled(true)
+                // Per-request meters on every upstream HTTP request and bus message cost ~10 % of a call's CPU
+                // (docs/benchmarks.md); the gateway's own tool-call meters say what operators need.
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(metrics))
