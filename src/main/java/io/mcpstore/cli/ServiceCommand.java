@@ -140,8 +140,8 @@ public final class ServiceCommand {
         }
     }
 
-    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a service's upstream.")
-    static final class Restart implements Callable<Integer> {
+    /** restart, start and stop: one POST on the service, and a line saying what happened. */
+    abstract static class Action implements Callable<Integer> {
         @Mixin
         AdminClient client;
 
@@ -151,59 +151,57 @@ public final class ServiceCommand {
         @Parameters(index = "0")
         String name;
 
+        /** The last path segment: {@code /services/NAME/<verb>}. */
+        abstract String verb();
+
+        abstract String done(JsonObject reply);
+
         @Override
         public Integer call() {
             return Cli.run(spec, () -> {
-                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/restart", null);
+                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/" + verb(), null);
                 if (client.printJson(spec.commandLine().getOut(), reply)) return;
-                spec.commandLine().getOut().println("Restarted service '" + name + "'");
+                spec.commandLine().getOut().println(done(reply));
             });
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a service's upstream.")
+    static final class Restart extends Action {
+        @Override
+        String verb() {
+            return "restart";
+        }
+
+        @Override
+        String done(JsonObject reply) {
+            return "Restarted service '" + name + "'";
         }
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Enable a service (a new revision).")
-    static final class Start implements Callable<Integer> {
-        @Mixin
-        AdminClient client;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0")
-        String name;
+    static final class Start extends Action {
+        @Override
+        String verb() {
+            return "start";
+        }
 
         @Override
-        public Integer call() {
-            return Cli.run(spec, () -> {
-                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/start", null);
-                if (client.printJson(spec.commandLine().getOut(), reply)) return;
-                spec.commandLine()
-                        .getOut()
-                        .println("Started service '" + name + "' (revision " + reply.getLong("revision") + ")");
-            });
+        String done(JsonObject reply) {
+            return "Started service '" + name + "' (revision " + reply.getLong("revision") + ")";
         }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Disable a service (a new revision).")
-    static final class Stop implements Callable<Integer> {
-        @Mixin
-        AdminClient client;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0")
-        String name;
+    static final class Stop extends Action {
+        @Override
+        String verb() {
+            return "stop";
+        }
 
         @Override
-        public Integer call() {
-            return Cli.run(spec, () -> {
-                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/stop", null);
-                if (client.printJson(spec.commandLine().getOut(), reply)) return;
-                spec.commandLine()
-                        .getOut()
-                        .println("Stopped service '" + name + "' (revision " + reply.getLong("revision") + ")");
-            });
+        String done(JsonObject reply) {
+            return "Stopped service '" + name + "' (revision " + reply.getLong("revision") + ")";
         }
     }
 

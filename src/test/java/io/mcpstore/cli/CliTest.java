@@ -88,6 +88,7 @@ class CliTest {
 
         Run restart = mcpstore("service", "restart", "fx");
         assertThat(restart.exit()).as(restart.err()).isZero();
+        assertThat(restart.out()).contains("Restarted service 'fx'");
 
         Run export = mcpstore("config", "export", "--format", "mcpServers");
         assertThat(new JsonObject(export.out()).getJsonObject("mcpServers").fieldNames())
@@ -126,5 +127,18 @@ class CliTest {
                 .execute("service", "list", "--url", "http://127.0.0.1:1");
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).startsWith("mcpstore: cannot reach the gateway at http://127.0.0.1:1");
+    }
+
+    @Test
+    void stopAndStartAreNewRevisionsTheGatewayFollows() throws Exception {
+        Run stop = mcpstore("service", "stop", "fx");
+        assertThat(stop.exit()).as(stop.err()).isZero();
+        assertThat(stop.out()).containsPattern("Stopped service 'fx' \\(revision \\d+\\)");
+        gateway.awaitState("fx", Duration.ofSeconds(30), "disabled", "stopped");
+
+        Run start = mcpstore("service", "start", "fx");
+        assertThat(start.exit()).as(start.err()).isZero();
+        assertThat(start.out()).containsPattern("Started service 'fx' \\(revision \\d+\\)");
+        gateway.awaitState("fx", Duration.ofSeconds(30), "ready");
     }
 }
