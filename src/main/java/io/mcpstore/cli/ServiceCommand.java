@@ -118,30 +118,20 @@ public final class ServiceCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a service (its process ends).")
-    static final class Remove implements Callable<Integer> {
-        @Mixin
-        AdminClient client;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0")
-        String name;
+    static final class Remove extends Action {
+        @Override
+        JsonObject send() {
+            return client.delete("/services/" + AdminClient.path(name));
+        }
 
         @Override
-        public Integer call() {
-            return Cli.run(spec, () -> {
-                JsonObject reply = client.delete("/services/" + AdminClient.path(name));
-                if (client.printJson(spec.commandLine().getOut(), reply)) return;
-                spec.commandLine()
-                        .getOut()
-                        .println("Removed service '" + name + "' (revision " + reply.getLong("revision") + ")");
-            });
+        String done(JsonObject reply) {
+            return "Removed service '" + name + "' (revision " + reply.getLong("revision") + ")";
         }
     }
 
-    /** restart, start and stop: one POST on the service, and a line saying what happened. */
-    abstract static class Action implements Callable<Integer> {
+    /** A command on one named service of the gateway the client talks to. */
+    abstract static class OnService implements Callable<Integer> {
         @Mixin
         AdminClient client;
 
@@ -150,16 +140,24 @@ public final class ServiceCommand {
 
         @Parameters(index = "0")
         String name;
+    }
 
-        /** The last path segment: {@code /services/NAME/<verb>}. */
-        abstract String verb();
+    /** remove, restart, start and stop: one request on the service, and a line saying what happened. */
+    abstract static class Action extends OnService {
+        /** Sends the request and returns the gateway's answer. */
+        abstract JsonObject send();
+
+        /** {@code POST /services/NAME/<verb>}: restart, start, stop. */
+        JsonObject post(String verb) {
+            return client.post("/services/" + AdminClient.path(name) + "/" + verb, null);
+        }
 
         abstract String done(JsonObject reply);
 
         @Override
         public Integer call() {
             return Cli.run(spec, () -> {
-                JsonObject reply = client.post("/services/" + AdminClient.path(name) + "/" + verb(), null);
+                JsonObject reply = send();
                 if (client.printJson(spec.commandLine().getOut(), reply)) return;
                 spec.commandLine().getOut().println(done(reply));
             });
@@ -169,8 +167,8 @@ public final class ServiceCommand {
     @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a service's upstream.")
     static final class Restart extends Action {
         @Override
-        String verb() {
-            return "restart";
+        JsonObject send() {
+            return post("restart");
         }
 
         @Override
@@ -182,8 +180,8 @@ public final class ServiceCommand {
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Enable a service (a new revision).")
     static final class Start extends Action {
         @Override
-        String verb() {
-            return "start";
+        JsonObject send() {
+            return post("start");
         }
 
         @Override
@@ -195,8 +193,8 @@ public final class ServiceCommand {
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Disable a service (a new revision).")
     static final class Stop extends Action {
         @Override
-        String verb() {
-            return "stop";
+        JsonObject send() {
+            return post("stop");
         }
 
         @Override
@@ -206,16 +204,7 @@ public final class ServiceCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "State, error, pid, recent stderr.")
-    static final class Status implements Callable<Integer> {
-        @Mixin
-        AdminClient client;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0")
-        String name;
-
+    static final class Status extends OnService {
         @Override
         public Integer call() {
             return Cli.run(spec, () -> {

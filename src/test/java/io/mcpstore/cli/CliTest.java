@@ -140,5 +140,12 @@ class CliTest {
         assertThat(start.exit()).as(start.err()).isZero();
         assertThat(start.out()).containsPattern("Started service 'fx' \\(revision \\d+\\)");
         gateway.awaitState("fx", Duration.ofSeconds(30), "ready");
+
+        Run status = mcpstore("service", "status", "fx");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.out())
+                .contains("FIELD")
+                .containsPattern("state\\s+ready")
+                .containsPattern("pid\\s+\\d+");
     }
 }
