@@ -118,7 +118,7 @@ public final class TestGateway implements AutoCloseable {
         Instant deadline = Instant.now().plus(within);
         while (true) {
             String state = state(service);
-            if (List.of(states).contains(state)) return state;
+            if (state != null && List.of(states).contains(state)) return state; // null: not listed yet
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError(service + " is " + state + ", not " + List.of(states) + " after " + within);
             }
