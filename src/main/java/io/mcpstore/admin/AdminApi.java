@@ -104,15 +104,24 @@ public final class AdminApi {
 
     private JsonObject serviceState(String name, ServiceConfig sc) {
         ServiceCatalog known = catalogs.get().service(name);
-        // A disabled service may still have the catalog it published before it stopped: its config says more.
-        JsonObject state = sc.enabled() && known != null
-                ? known.stateJson()
-                : new JsonObject()
-                        .put("name", name)
-                        .put("state", sc.enabled() ? "connecting" : "disabled")
-                        .put("tools", 0)
-                        .put("resources", 0)
-                        .put("prompts", 0);
+        JsonObject state;
+        if (!sc.enabled()) {
+            state = new JsonObject()
+                    .put("name", name)
+                    .put("state", "disabled")
+                    .put("tools", 0)
+                    .put("resources", 0)
+                    .put("prompts", 0);
+        } else if (known != null) {
+            state = known.stateJson();
+        } else {
+            state = new JsonObject()
+                    .put("name", name)
+                    .put("state", "connecting")
+                    .put("tools", 0)
+                    .put("resources", 0)
+                    .put("prompts", 0);
+        }
         return state.put("transport", sc.transport().id()).put("enabled", sc.enabled());
     }
 
