@@ -104,7 +104,7 @@ public final class McpStore {
                 .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(metrics))
+                .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         REGISTRY_NAMES.put(vertx, registryName);

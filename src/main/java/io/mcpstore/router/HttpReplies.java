@@ -1,6 +1,8 @@
 package io.mcpstore.router;
 
 import io.mcpstore.protocol.JsonRpc;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writing HTTP answers: JSON bodies, and transport-level errors as JSON-RPC error objects. */
@@ -8,16 +10,19 @@ final class HttpReplies {
     private HttpReplies() {}
 
     static void json(RoutingContext ctx, int status, Object body) {
-        if (ctx.response().ended() || ctx.response().closed()) return;
-        ctx.response()
-                .setStatusCode(status)
+        json(ctx.response(), status, body);
+    }
+
+    static void json(HttpServerResponse response, int status, Object body) {
+        if (response.ended() || response.closed()) return;
+        response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
-                .end(io.vertx.core.json.Json.encodeToBuffer(body));
+                .end(Json.encodeToBuffer(body));
     }
 
     /** A transport-level refusal, shaped as the MCP SDKs shape theirs: a JSON-RPC error with a null id. */
-    static void error(RoutingContext ctx, int status, String message) {
-        json(ctx, status, JsonRpc.error(null, JsonRpc.CONNECTION_CLOSED, message));
+    static void error(HttpServerResponse response, int status, String message) {
+        json(response, status, JsonRpc.error(null, JsonRpc.CONNECTION_CLOSED, message));
     }
 
     static boolean isJson(String contentType) {

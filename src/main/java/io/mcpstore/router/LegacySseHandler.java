@@ -4,9 +4,13 @@ import io.mcpstore.bus.Addresses;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.ProtocolVersion;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * The legacy HTTP+SSE transport (2024-11-05): {@code GET <prefix>/sse} opens the stream and names the POST URL;
@@ -18,6 +22,7 @@ final class LegacySseHandler {
     private final SessionStreams streams;
     private final CallRelay relay;
     private final StreamRegistry registry;
+    private final Vertx vertx;
 
     LegacySseHandler(RouterParts parts) {
         this.dispatcher = parts.dispatcher();
@@ -25,26 +30,29 @@ final class LegacySseHandler {
         this.streams = parts.streams();
         this.relay = parts.relay();
         this.registry = parts.registry();
+        this.vertx = parts.vertx();
     }
 
-    void open(RoutingContext ctx, Endpoint endpoint) {
+    void open(HttpServerRequest request, Endpoint endpoint) {
+        HttpServerResponse ctx = request.response();
         JsonObject session = sessions.create(endpoint.prefix(), "sse", null, null);
         String id = session.getString("id");
-        SseStream stream = registry.open(id).to(SseStream.http(ctx.response().setStatusCode(200)));
-        ctx.response().closeHandler(v -> {
+        SseStream stream = registry.open(id).to(SseStream.http(ctx.setStatusCode(200)));
+        ctx.closeHandler(v -> {
             streams.detach(id);
             sessions.remove(id);
             stream.end();
             registry.release(stream);
             // On this transport the stream is the session: a client that closed it has gone away.
-            ctx.vertx().eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
+            vertx.eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
         });
         streams.attach(id, endpoint.prefix(), stream)
                 .onSuccess(v -> stream.event("endpoint", endpoint.prefix() + "/message?sessionId=" + id));
     }
 
-    void post(RoutingContext ctx, Endpoint endpoint) {
-        String id = ctx.request().getParam("sessionId");
+    void post(HttpServerRequest request, Buffer body, Endpoint endpoint) {
+        HttpServerResponse ctx = request.response();
+        String id = request.getParam("sessionId");
         if (id == null || id.isBlank()) {
             HttpReplies.error(ctx, 400, "Bad Request: the sessionId query parameter is required");
             return;
@@ -56,11 +64,11 @@ final class LegacySseHandler {
             HttpReplies.error(ctx, 404, "Session not found");
             return;
         }
-        if (!HttpReplies.isJson(ctx.request().getHeader("Content-Type"))) {
+        if (!HttpReplies.isJson(request.getHeader("Content-Type"))) {
             HttpReplies.error(ctx, 415, "Unsupported Media Type: the body must be application/json");
             return;
         }
-        JsonObject message = parse(ctx);
+        JsonObject message = parse(body);
         if (message == null) {
             HttpReplies.json(
                     ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not a JSON object"));
@@ -71,20 +79,20 @@ final class LegacySseHandler {
             HttpReplies.json(ctx, 400, JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid));
             return;
         }
-        ctx.response().setStatusCode(202).end("Accepted");
+        ctx.setStatusCode(202).end("Accepted");
         if (!JsonRpc.isRequest(message)) {
-            ClientMessages.accept(ctx.vertx(), relay, id, message);
+            ClientMessages.accept(vertx, relay, id, message);
             return;
         }
         if (McpMethods.INITIALIZE.equals(message.getString("method"))) {
             JsonObject params = message.getJsonObject("params", new JsonObject());
             String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
             sessions.initialized(id, negotiated, params);
-            deliver(ctx, id, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
+            deliver(id, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
             return;
         }
         // Everything that belongs to the call travels on the session's one stream, before the answer.
-        CallRelay.Sink sink = related -> deliver(ctx, id, related);
+        CallRelay.Sink sink = related -> deliver(id, related);
         CallRelay.Call[] call = new CallRelay.Call[1];
         McpDispatcher.Relay opener = service -> {
             call[0] = relay.open(id, message, service, sink);
@@ -92,20 +100,20 @@ final class LegacySseHandler {
         };
         dispatcher.answer(endpoint, sessions.get(id), message, opener).onSuccess(answer -> {
             if (call[0] != null) relay.close(call[0]);
-            deliver(ctx, id, answer);
+            deliver(id, answer);
         });
     }
 
-    private static JsonObject parse(RoutingContext ctx) {
+    private static JsonObject parse(Buffer body) {
         try {
-            return ctx.body().asJsonObject();
+            return Json.decodeValue(body) instanceof JsonObject message ? message : null;
         } catch (DecodeException | ClassCastException e) {
             return null;
         }
     }
 
     /** The stream may live on another router instance: the session's address reaches it. */
-    private static void deliver(RoutingContext ctx, String sessionId, JsonObject message) {
-        ctx.vertx().eventBus().send(Addresses.session(sessionId), new JsonObject().put("message", message));
+    private void deliver(String sessionId, JsonObject message) {
+        vertx.eventBus().send(Addresses.session(sessionId), new JsonObject().put("message", message));
     }
 }

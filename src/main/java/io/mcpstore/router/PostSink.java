@@ -1,7 +1,7 @@
 package io.mcpstore.router;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * The answer to one POSTed request. It stays plain {@code application/json} unless something that belongs to the
@@ -9,13 +9,13 @@ import io.vertx.ext.web.RoutingContext;
  * {@code text/event-stream} that carries those messages and ends with the answer.
  */
 final class PostSink implements CallRelay.Sink {
-    private final RoutingContext ctx;
+    private final HttpServerResponse response;
     private final StreamRegistry registry;
     private final String session;
     private SseStream stream;
 
-    PostSink(RoutingContext ctx, StreamRegistry registry, String session) {
-        this.ctx = ctx;
+    PostSink(HttpServerResponse response, StreamRegistry registry, String session) {
+        this.response = response;
         this.registry = registry;
         this.session = session;
     }
@@ -23,8 +23,8 @@ final class PostSink implements CallRelay.Sink {
     @Override
     public void send(JsonObject message) {
         if (stream == null) {
-            if (ctx.response().ended()) return;
-            stream = registry.open(session).to(SseStream.http(ctx.response().setStatusCode(200)));
+            if (response.ended()) return;
+            stream = registry.open(session).to(SseStream.http(response.setStatusCode(200)));
             stream.prime();
         }
         // A client that dropped the connection has not cancelled the call: the stream buffers on, resumable.
@@ -33,7 +33,7 @@ final class PostSink implements CallRelay.Sink {
 
     void finish(JsonObject answer) {
         if (stream == null) {
-            HttpReplies.json(ctx, 200, answer);
+            HttpReplies.json(response, 200, answer);
         } else {
             stream.message(answer);
             stream.end();

@@ -9,17 +9,20 @@ import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
@@ -35,8 +38,11 @@ import java.util.Map;
 public final class RouterVerticle extends VerticleBase {
     private static final long KEEP_ALIVE_MS = 25_000;
     private static final long STORE_STATUS_MS = 2_000;
-    /** {@code /research/mcp} → prefix {@code /research}, transport path {@code mcp}. */
-    private static final String MCP_PATHS = "^(.*)/(mcp|sse|message)$";
+    /** The last segment of an endpoint's MCP paths: {@code /research/mcp} is the Streamable HTTP path of app /research. */
+    private static final List<String> TRANSPORT_PATHS = List.of("mcp", "sse", "message");
+
+    /** One MCP path: the endpoint it belongs to and its transport path ({@code mcp}, {@code sse} or {@code message}). */
+    private record McpPath(Endpoint endpoint, String transport) {}
 
     private McpDispatcher dispatcher;
     private Sessions sessions;
@@ -46,6 +52,11 @@ public final class RouterVerticle extends VerticleBase {
     private StreamableHttpHandler streamable;
     private LegacySseHandler legacy;
     private Map<String, Endpoint> endpoints = Map.of();
+    /** Every endpoint's MCP paths, matched exactly and first, ahead of the router, so calls skip Vert.x Web. */
+    private Map<String, McpPath> mcpPaths = Map.of();
+
+    private Router router;
+    private long maxBodyBytes;
     private HttpServer server;
     private AdminApi admin;
     private long keepAliveTimer;
@@ -77,10 +88,11 @@ public final class RouterVerticle extends VerticleBase {
         relay = new CallRelay(vertx, tag, registry);
         streams = new SessionStreams(vertx, relay, sessions);
         guard = new RequestGuard(gateway.http());
-        RouterParts parts = new RouterParts(dispatcher, sessions, streams, relay, registry);
+        RouterParts parts = new RouterParts(vertx, dispatcher, sessions, streams, relay, registry);
         streamable = new StreamableHttpHandler(parts);
         legacy = new LegacySseHandler(parts);
-        endpoints = endpoints(gateway);
+        endpoints(gateway);
+        maxBodyBytes = gateway.http().maxBodyBytes();
         if (instance == 0) metrics.openSessions(sessions::size);
 
         var bus = vertx.eventBus();
@@ -99,9 +111,12 @@ public final class RouterVerticle extends VerticleBase {
         return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start())
                 .compose(v -> AdminApi.create(vertx, gateway, dispatcher::catalog))
                 .onSuccess(api -> admin = api)
-                .compose(v -> vertx.createHttpServer(options)
-                        .requestHandler(routes(http, metrics))
-                        .listen())
+                .compose(v -> {
+                    router = routes(metrics);
+                    return vertx.createHttpServer(options)
+                            .requestHandler(this::handle)
+                            .listen();
+                })
                 .onSuccess(s -> {
                     server = s;
                     // Upstreams that were ready before this instance started publish their catalog again.
@@ -116,67 +131,99 @@ public final class RouterVerticle extends VerticleBase {
         return admin == null ? Future.succeededFuture() : admin.close();
     }
 
-    private Router routes(GatewayConfig.Http http, GatewayMetrics metrics) {
+    /** Health, metrics, the admin API and the console; MCP paths never get here (see {@link #handle}). */
+    private Router routes(GatewayMetrics metrics) {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpReplies.json(ctx, 200, new JsonObject().put("status", "live")));
         router.get("/health/ready").handler(this::ready);
         if (metrics.prometheus() != null) {
             router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.prometheus()));
         }
-        router.route("/api/*").handler(this::guard);
+        router.route("/api/*").handler(ctx -> {
+            String refusal = guard.refusal(ctx.request());
+            if (refusal != null) {
+                HttpReplies.error(ctx.response(), 403, "Forbidden: " + refusal);
+            } else {
+                ctx.next();
+            }
+        });
         router.route("/api/v1/*").subRouter(admin.router());
-
-        router.routeWithRegex(MCP_PATHS).handler(this::guard);
-        router.routeWithRegex(HttpMethod.POST, MCP_PATHS)
-                .handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
-        router.routeWithRegex(MCP_PATHS).handler(this::mcp);
-        router.errorHandler(
-                413,
-                ctx -> HttpReplies.error(
-                        ctx, 413, "Payload Too Large: the body exceeds " + http.maxBodyBytes() + " bytes"));
-
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         return router;
     }
 
-    private void guard(RoutingContext ctx) {
-        String refusal = guard.refusal(ctx.request());
-        if (refusal != null) {
-            HttpReplies.error(ctx, 403, "Forbidden: " + refusal);
-        } else {
-            ctx.next();
-        }
-    }
-
-    /** Every MCP path of every endpoint: the prefix picks the endpoint, the last segment the transport. */
-    private void mcp(RoutingContext ctx) {
-        Endpoint endpoint = endpoints.get(ctx.pathParam("param0"));
-        if (endpoint == null) {
-            ctx.next();
+    /**
+     * Every request: an MCP path of an endpoint is answered here directly (one map lookup, the body read with its
+     * limit), everything else goes to the router.
+     */
+    private void handle(HttpServerRequest request) {
+        McpPath target = mcpPaths.get(request.path());
+        if (target == null) {
+            router.handle(request);
             return;
         }
-        HttpMethod method = ctx.request().method();
-        switch (ctx.pathParam("param1")) {
+        String refusal = guard.refusal(request);
+        if (refusal != null) {
+            HttpReplies.error(request.response(), 403, "Forbidden: " + refusal);
+            return;
+        }
+        Endpoint endpoint = target.endpoint();
+        HttpMethod method = request.method();
+        switch (target.transport()) {
             case "mcp" -> {
-                if (method == HttpMethod.POST) streamable.post(ctx, endpoint);
-                else if (method == HttpMethod.GET) streamable.get(ctx, endpoint);
-                else if (method == HttpMethod.DELETE) streamable.delete(ctx, endpoint);
-                else notAllowed(ctx, "GET, POST, DELETE");
+                if (method == HttpMethod.POST) withBody(request, body -> streamable.post(request, body, endpoint));
+                else if (method == HttpMethod.GET) streamable.get(request, endpoint);
+                else if (method == HttpMethod.DELETE) streamable.delete(request, endpoint);
+                else notAllowed(request, "GET, POST, DELETE");
             }
             case "sse" -> {
-                if (method == HttpMethod.GET) legacy.open(ctx, endpoint);
-                else notAllowed(ctx, "GET");
+                if (method == HttpMethod.GET) legacy.open(request, endpoint);
+                else notAllowed(request, "GET");
             }
             default -> {
-                if (method == HttpMethod.POST) legacy.post(ctx, endpoint);
-                else notAllowed(ctx, "POST");
+                if (method == HttpMethod.POST) withBody(request, body -> legacy.post(request, body, endpoint));
+                else notAllowed(request, "POST");
             }
         }
     }
 
-    private static void notAllowed(RoutingContext ctx, String allow) {
-        ctx.response().putHeader("Allow", allow);
-        HttpReplies.error(ctx, 405, "Method Not Allowed");
+    /** Reads the whole body, refusing one over the limit with 413 (the rest of it is read and dropped). */
+    private void withBody(HttpServerRequest request, Handler<Buffer> then) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && parseLength(length) > maxBodyBytes) {
+            tooLarge(request);
+            request.handler(chunk -> {});
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (request.response().ended()) return;
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                tooLarge(request);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.endHandler(v -> {
+            if (!request.response().ended()) then.handle(body);
+        });
+    }
+
+    private static long parseLength(String length) {
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void tooLarge(HttpServerRequest request) {
+        HttpReplies.error(request.response(), 413, "Payload Too Large: the body exceeds " + maxBodyBytes + " bytes");
+    }
+
+    private static void notAllowed(HttpServerRequest request, String allow) {
+        request.response().putHeader("Allow", allow);
+        HttpReplies.error(request.response(), 405, "Method Not Allowed");
     }
 
     /** 200 when every enabled service is ready (or degraded but connected), else 503; always each one's state. */
@@ -220,7 +267,7 @@ public final class RouterVerticle extends VerticleBase {
         GatewayConfig next = GatewayConfig.fromJson(change.getJsonObject("config"));
         dispatcher.config(next);
         Map<String, Endpoint> before = endpoints;
-        endpoints = endpoints(next);
+        endpoints(next);
         // A service an endpoint no longer shows can no longer reach its sessions through its own last catalog: tell
         // them here that their lists changed.
         before.forEach((prefix, old) -> {
@@ -241,12 +288,17 @@ public final class RouterVerticle extends VerticleBase {
         });
     }
 
-    private static Map<String, Endpoint> endpoints(GatewayConfig config) {
+    /** The gateway's own endpoint and every app's, and their MCP paths. */
+    private void endpoints(GatewayConfig config) {
         Map<String, Endpoint> out = new HashMap<>();
         out.put("", new Endpoint("", null, new ArrayList<>(config.services().keySet())));
         for (AppConfig app : config.apps().values()) {
             out.put(app.prefix(), new Endpoint(app.prefix(), app.name(), List.copyOf(app.services())));
         }
-        return out;
+        Map<String, McpPath> paths = new HashMap<>();
+        out.forEach((prefix, endpoint) -> TRANSPORT_PATHS.forEach(
+                transport -> paths.put(prefix + "/" + transport, new McpPath(endpoint, transport))));
+        endpoints = out;
+        mcpPaths = paths;
     }
 }

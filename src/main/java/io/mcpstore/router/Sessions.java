@@ -3,6 +3,7 @@ package io.mcpstore.router;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -17,7 +18,18 @@ final class Sessions {
 
     static final String STREAMS = "mcpstore.sessions.streams";
 
-    private final LocalMap<String, JsonObject> records;
+    /**
+     * A session record as the local map holds it. The map would deep-copy a {@link JsonObject} on every read; a
+     * record is never changed once stored (a change stores a new one), so every instance can share it as it is.
+     */
+    private record Stored(JsonObject json) implements Shareable {
+        @Override
+        public Shareable copy() {
+            return this;
+        }
+    }
+
+    private final LocalMap<String, Stored> records;
     /** Which sessions hold their one GET stream, whichever router instance holds it. */
     private final LocalMap<String, Boolean> streams;
 
@@ -47,26 +59,25 @@ final class Sessions {
                 .put("created", System.currentTimeMillis());
         if (protocolVersion != null) record.put("protocolVersion", protocolVersion);
         if (initializeParams != null) record.put("client", initializeParams);
-        records.put(id, record);
+        records.put(id, new Stored(record));
         return record;
     }
 
+    /** The session's record; read-only (see {@link #update}). */
     JsonObject get(String id) {
-        return id == null ? null : records.get(id);
+        Stored stored = id == null ? null : records.get(id);
+        return stored == null ? null : stored.json();
     }
 
     /** Records what {@code initialize} negotiated on a session that existed before it (legacy SSE). */
     void initialized(String id, String protocolVersion, JsonObject initializeParams) {
-        JsonObject record = records.get(id);
-        if (record != null) {
-            records.put(id, record.put("protocolVersion", protocolVersion).put("client", initializeParams));
-        }
+        update(id, r -> r.put("protocolVersion", protocolVersion).put("client", initializeParams));
     }
 
     /** Replaces the session's record with {@code change} applied (records in the map are never mutated). */
     void update(String id, java.util.function.UnaryOperator<JsonObject> change) {
-        JsonObject record = records.get(id);
-        if (record != null) records.put(id, change.apply(record.copy()));
+        JsonObject record = get(id);
+        if (record != null) records.put(id, new Stored(change.apply(record.copy())));
     }
 
     boolean remove(String id) {

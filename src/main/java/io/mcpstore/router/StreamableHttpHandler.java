@@ -5,12 +5,14 @@ import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.ProtocolVersion;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +26,7 @@ final class StreamableHttpHandler {
     private final SessionStreams streams;
     private final CallRelay relay;
     private final StreamRegistry registry;
+    private final Vertx vertx;
 
     StreamableHttpHandler(RouterParts parts) {
         this.dispatcher = parts.dispatcher();
@@ -31,10 +34,11 @@ final class StreamableHttpHandler {
         this.streams = parts.streams();
         this.relay = parts.relay();
         this.registry = parts.registry();
+        this.vertx = parts.vertx();
     }
 
-    void post(RoutingContext ctx, Endpoint endpoint) {
-        HttpServerRequest request = ctx.request();
+    void post(HttpServerRequest request, Buffer body, Endpoint endpoint) {
+        HttpServerResponse ctx = request.response();
         if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
             HttpReplies.error(
                     ctx, 406, "Not Acceptable: the client must accept application/json and text/event-stream");
@@ -46,23 +50,24 @@ final class StreamableHttpHandler {
         }
         Object parsed;
         try {
-            parsed = Json.decodeValue(ctx.body().buffer());
+            parsed = Json.decodeValue(body);
         } catch (DecodeException | NullPointerException e) {
             HttpReplies.json(
                     ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid JSON"));
             return;
         }
         if (parsed instanceof JsonObject message) {
-            postMessage(ctx, endpoint, message);
+            postMessage(request, endpoint, message);
         } else if (parsed instanceof JsonArray batch) {
-            postBatch(ctx, endpoint, batch);
+            postBatch(request, endpoint, batch);
         } else {
             HttpReplies.json(
                     ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC message"));
         }
     }
 
-    private void postMessage(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
+    private void postMessage(HttpServerRequest request, Endpoint endpoint, JsonObject message) {
+        HttpServerResponse ctx = request.response();
         String invalid = JsonRpcShape.problem(message);
         if (invalid != null) {
             HttpReplies.json(ctx, 400, JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid));
@@ -72,12 +77,12 @@ final class StreamableHttpHandler {
             initialize(ctx, endpoint, message);
             return;
         }
-        JsonObject session = session(ctx, endpoint);
+        JsonObject session = session(request, endpoint);
         if (session == null) return;
         if (!JsonRpc.isRequest(message)) {
             // Notifications and responses are accepted as they are; nothing answers them.
-            ctx.response().setStatusCode(202).end();
-            ClientMessages.accept(ctx.vertx(), relay, session.getString("id"), message);
+            ctx.setStatusCode(202).end();
+            ClientMessages.accept(vertx, relay, session.getString("id"), message);
             return;
         }
         PostSink sink = new PostSink(ctx, registry, session.getString("id"));
@@ -92,17 +97,18 @@ final class StreamableHttpHandler {
         });
     }
 
-    private void initialize(RoutingContext ctx, Endpoint endpoint, JsonObject message) {
+    private void initialize(HttpServerResponse ctx, Endpoint endpoint, JsonObject message) {
         JsonObject params = message.getJsonObject("params", new JsonObject());
         String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
         JsonObject session = sessions.create(endpoint.prefix(), "streamable-http", negotiated, params);
-        ctx.response().putHeader(SESSION_HEADER, session.getString("id"));
+        ctx.putHeader(SESSION_HEADER, session.getString("id"));
         HttpReplies.json(ctx, 200, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
     }
 
     /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
-    private void postBatch(RoutingContext ctx, Endpoint endpoint, JsonArray batch) {
-        JsonObject session = session(ctx, endpoint);
+    private void postBatch(HttpServerRequest request, Endpoint endpoint, JsonArray batch) {
+        HttpServerResponse ctx = request.response();
+        JsonObject session = session(request, endpoint);
         if (session == null) return;
         String version = session.getString("protocolVersion");
         if (!ProtocolVersion.allowsBatches(version)) {
@@ -135,21 +141,22 @@ final class StreamableHttpHandler {
             }
         }
         if (answers.isEmpty()) {
-            ctx.response().setStatusCode(202).end();
+            ctx.setStatusCode(202).end();
             return;
         }
         Future.all(answers).onSuccess(all -> HttpReplies.json(ctx, 200, new JsonArray(all.list())));
     }
 
-    void get(RoutingContext ctx, Endpoint endpoint) {
-        if (!accepts(ctx.request(), "text/event-stream")) {
+    void get(HttpServerRequest request, Endpoint endpoint) {
+        HttpServerResponse ctx = request.response();
+        if (!accepts(request, "text/event-stream")) {
             HttpReplies.error(ctx, 406, "Not Acceptable: a GET stream needs Accept: text/event-stream");
             return;
         }
-        JsonObject session = session(ctx, endpoint);
+        JsonObject session = session(request, endpoint);
         if (session == null) return;
         String id = session.getString("id");
-        String lastEventId = ctx.request().getHeader("Last-Event-ID");
+        String lastEventId = request.getHeader("Last-Event-ID");
         if (lastEventId != null) {
             resume(ctx, endpoint, id, lastEventId);
             return;
@@ -158,13 +165,13 @@ final class StreamableHttpHandler {
             HttpReplies.error(ctx, 409, "Conflict: this session already has a GET stream open");
             return;
         }
-        SseStream stream = registry.open(id).to(SseStream.http(ctx.response().setStatusCode(200)));
+        SseStream stream = registry.open(id).to(SseStream.http(ctx.setStatusCode(200)));
         live(ctx, endpoint, id, stream).onSuccess(v -> stream.prime());
     }
 
     /** The session's GET stream on {@code stream}, until the client goes. */
-    private io.vertx.core.Future<Void> live(RoutingContext ctx, Endpoint endpoint, String id, SseStream stream) {
-        ctx.response().closeHandler(v -> {
+    private Future<Void> live(HttpServerResponse ctx, Endpoint endpoint, String id, SseStream stream) {
+        ctx.closeHandler(v -> {
             streams.detach(id);
             sessions.releaseStream(id);
             stream.end();
@@ -177,8 +184,8 @@ final class StreamableHttpHandler {
      * {@code GET} with {@code Last-Event-ID}: replays that one stream after the event. A call's stream that still
      * runs goes on on this response; a session's GET stream goes on as a new live stream.
      */
-    private void resume(RoutingContext ctx, Endpoint endpoint, String id, String lastEventId) {
-        registry.resume(id, lastEventId, ctx.response().setStatusCode(200))
+    private void resume(HttpServerResponse ctx, Endpoint endpoint, String id, String lastEventId) {
+        registry.resume(id, lastEventId, ctx.setStatusCode(200))
                 .onSuccess(replay -> {
                     if (!replay.ended()) return;
                     if (sessions.claimStream(id)) {
@@ -190,23 +197,24 @@ final class StreamableHttpHandler {
                 .onFailure(e -> HttpReplies.error(ctx, 400, "Bad Request: cannot resume: " + e.getMessage()));
     }
 
-    void delete(RoutingContext ctx, Endpoint endpoint) {
-        JsonObject session = session(ctx, endpoint);
+    void delete(HttpServerRequest request, Endpoint endpoint) {
+        JsonObject session = session(request, endpoint);
         if (session == null) return;
         String id = session.getString("id");
         sessions.remove(id);
         // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
-        ctx.vertx().eventBus().publish(Addresses.session(id), new JsonObject().put("close", true));
-        ctx.vertx().eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
-        ctx.response().setStatusCode(200).end();
+        vertx.eventBus().publish(Addresses.session(id), new JsonObject().put("close", true));
+        vertx.eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
+        request.response().setStatusCode(200).end();
     }
 
     /**
      * The session a request names, after the 400 (no header), 404 (unknown or another endpoint's) and 400
      * (unsupported protocol version) checks; {@code null} when the request has been answered with an error.
      */
-    private JsonObject session(RoutingContext ctx, Endpoint endpoint) {
-        String id = ctx.request().getHeader(SESSION_HEADER);
+    private JsonObject session(HttpServerRequest request, Endpoint endpoint) {
+        HttpServerResponse ctx = request.response();
+        String id = request.getHeader(SESSION_HEADER);
         if (id == null || id.isBlank()) {
             HttpReplies.error(ctx, 400, "Bad Request: Mcp-Session-Id header is required");
             return null;
@@ -218,7 +226,7 @@ final class StreamableHttpHandler {
             HttpReplies.error(ctx, 404, "Session not found");
             return null;
         }
-        String version = ctx.request().getHeader(VERSION_HEADER);
+        String version = request.getHeader(VERSION_HEADER);
         if (version != null && !ProtocolVersion.isSupported(version)) {
             HttpReplies.error(
                     ctx,
