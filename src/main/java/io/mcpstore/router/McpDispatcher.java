@@ -1,6 +1,7 @@
 package io.mcpstore.router;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.catalog.CatalogView;
 import io.mcpstore.catalog.Page;
@@ -14,7 +15,6 @@ import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.ProtocolVersion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -253,7 +253,10 @@ final class McpDispatcher {
         }
         if (caller.relay() != null) body.put("relay", caller.relay().open(service));
         return vertx.eventBus()
-                .<JsonObject>request(Addresses.upstream(service), body, new DeliveryOptions().setSendTimeout(timeout))
+                .<JsonObject>request(
+                        Addresses.upstream(service),
+                        body,
+                        AsIsJsonCodec.options().setSendTimeout(timeout))
                 .recover(failure -> Future.failedFuture(busFailure(service, method, timeout, failure)))
                 .compose(McpDispatcher::unwrap);
     }

@@ -2,6 +2,7 @@ package io.mcpstore.router;
 
 import io.mcpstore.admin.AdminApi;
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.GatewayConfig;
@@ -81,6 +82,7 @@ public final class RouterVerticle extends VerticleBase {
         String tag = Integer.toString(instance, 36)
                 + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
+        AsIsJsonCodec.register(vertx.eventBus());
         sessions = new Sessions(vertx);
         dispatcher =
                 new McpDispatcher(vertx, sessions, gateway, metrics, instance == 0, conf.getString("version", "dev"));

@@ -1,6 +1,7 @@
 package io.mcpstore.upstream;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.bus.Failures;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.protocol.McpMethods;
@@ -55,6 +56,7 @@ public final class UpstreamVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         service = ServiceConfig.fromDeployment(config());
+        AsIsJsonCodec.register(vertx.eventBus());
         relay = new UpstreamRelay(vertx, service.name());
         log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         setState(UpstreamState.CONNECTING);
@@ -293,7 +295,7 @@ public final class UpstreamVerticle extends VerticleBase {
         UpstreamRelay.InFlight call = relay.begin(body, params);
         forward(method, UpstreamRelay.upstreamParams(call, params), call)
                 .onComplete(done -> relay.end(call))
-                .onSuccess(message::reply)
+                .onSuccess(reply -> message.reply(reply, AsIsJsonCodec.options()))
                 .onFailure(e -> fail(message, method, e));
     }
 
