@@ -4,6 +4,7 @@ import io.mcpstore.bus.Addresses;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.catalog.CatalogView;
 import io.mcpstore.catalog.ServiceCatalog;
+import io.mcpstore.catalog.ServiceSummary;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.ConfigDocument;
 import io.mcpstore.config.ConfigException;
@@ -103,26 +104,7 @@ public final class AdminApi {
     }
 
     private JsonObject serviceState(String name, ServiceConfig sc) {
-        ServiceCatalog known = catalogs.get().service(name);
-        JsonObject state;
-        if (!sc.enabled()) {
-            state = new JsonObject()
-                    .put("name", name)
-                    .put("state", "disabled")
-                    .put("tools", 0)
-                    .put("resources", 0)
-                    .put("prompts", 0);
-        } else if (known != null) {
-            state = known.stateJson();
-        } else {
-            state = new JsonObject()
-                    .put("name", name)
-                    .put("state", "connecting")
-                    .put("tools", 0)
-                    .put("resources", 0)
-                    .put("prompts", 0);
-        }
-        return state.put("transport", sc.transport().id()).put("enabled", sc.enabled());
+        return ServiceSummary.of(name, sc, catalogs.get().service(name));
     }
 
     // ---- routes

@@ -4,6 +4,7 @@ import io.mcpstore.admin.AdminApi;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.catalog.ServiceCatalog;
+import io.mcpstore.catalog.ServiceSummary;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.metrics.GatewayMetrics;
@@ -228,7 +229,7 @@ public final class RouterVerticle extends VerticleBase {
         HttpReplies.error(request.response(), 405, "Method Not Allowed");
     }
 
-    /** 200 when every enabled service is ready (or degraded but connected), else 503; always each one's state. */
+    /** 200 when every service is ready, degraded (connected) or disabled, else 503; always each one's state. */
     private void ready(RoutingContext ctx) {
         JsonArray services = serviceStates();
         boolean ready = services.stream()
@@ -253,15 +254,14 @@ public final class RouterVerticle extends VerticleBase {
                 });
     }
 
+    /** From this router's own config, which it has from start (the admin API's arrives over the bus later). */
     private JsonArray serviceStates() {
         JsonArray out = new JsonArray();
-        dispatcher.config().services().forEach((name, sc) -> {
-            ServiceCatalog known = dispatcher.catalog().service(name);
-            JsonObject state = known != null
-                    ? known.stateJson()
-                    : new JsonObject().put("name", name).put("state", sc.enabled() ? "connecting" : "disabled");
-            out.add(state.put("transport", sc.transport().id()));
-        });
+        dispatcher
+                .config()
+                .services()
+                .forEach((name, sc) ->
+                        out.add(ServiceSummary.of(name, sc, dispatcher.catalog().service(name))));
         return out;
     }
 

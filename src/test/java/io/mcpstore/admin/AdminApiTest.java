@@ -258,6 +258,29 @@ class AdminApiTest {
     }
 
     @Test
+    void aStoppedServiceIsDisabledAlikeInReadinessAndTheApi() {
+        assertThat(api.post("/services/fx/stop", null).statusCode()).isEqualTo(200);
+        // Its upstream is gone, but the router's catalog copy still holds the state it last published ("stopped").
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "disabled"
+                        .equals(Api.json(api.get("/services/fx/status")).getString("state")));
+
+        gateway.awaitState("fx", Duration.ofSeconds(20), "disabled");
+        HttpResponse<String> ready = gateway.get("/health/ready");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        JsonObject readiness =
+                new JsonObject(ready.body()).getJsonArray("services").getJsonObject(0);
+        assertThat(readiness.getString("state")).isEqualTo("disabled");
+        assertThat(readiness.getBoolean("enabled")).isFalse();
+        assertThat(readiness.getInteger("tools")).isZero();
+
+        JsonObject listed =
+                Api.json(api.get("/services")).getJsonArray("services").getJsonObject(0);
+        listed.remove("config");
+        assertThat(listed).isEqualTo(readiness);
+    }
+
+    @Test
     void mcpServersJsonImportsAndExports() {
         JsonObject desktop =
                 new JsonObject().put("mcpServers", new JsonObject().put("fy", Upstreams.fixtureStdio("--name", "fy")));
