@@ -89,13 +89,6 @@ public final class AdminApi {
                 .mapEmpty();
     }
 
-    /** Each service with its transport and state, as {@code GET /api/v1/services} and the console show it. */
-    public JsonArray serviceStates() {
-        JsonArray out = new JsonArray();
-        config.services().forEach((name, sc) -> out.add(serviceState(name, sc)));
-        return out;
-    }
-
     private void configChanged(JsonObject change) {
         long rev = change.getLong("revision", 0L);
         if (rev != 0 && rev < revision) return;
