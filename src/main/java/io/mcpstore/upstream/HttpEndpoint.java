@@ -36,6 +36,8 @@ final class HttpEndpoint {
     private final Map<String, String> headers;
     private final Logger log;
     private final String service;
+    /** Each URL parsed once, not on every request (the service's URL, a legacy server's message endpoint). */
+    private final Map<String, java.net.URL> urls = new java.util.HashMap<>();
 
     /** Throws {@link io.mcpstore.config.ConfigException} when a header references an unset variable. */
     HttpEndpoint(Vertx vertx, ServiceConfig service, Logger log) {
@@ -49,7 +51,16 @@ final class HttpEndpoint {
 
     /** Sends a request with the service's headers plus {@code extra}; completes when the response head arrives. */
     Future<HttpClientResponse> send(HttpMethod method, String url, Map<String, String> extra, Buffer body) {
-        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url);
+        java.net.URL parsed = urls.get(url);
+        if (parsed == null) {
+            try {
+                parsed = java.net.URI.create(url).toURL();
+            } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+                return Future.failedFuture(new IllegalArgumentException("not a valid URL: " + url, e));
+            }
+            urls.put(url, parsed);
+        }
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(parsed);
         headers.forEach(options::putHeader);
         extra.forEach(options::putHeader);
         return client.request(options).compose(request -> body == null ? request.send() : request.send(body));

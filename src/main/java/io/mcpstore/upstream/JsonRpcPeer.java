@@ -24,11 +24,15 @@ final class JsonRpcPeer {
     private final String service;
     private final Function<JsonObject, Future<JsonObject>> serverRequests;
     private final Handler<JsonObject> notifications;
+    /** How often calls in flight are checked against their deadlines (one timer for all, not one per call). */
+    static final long DEADLINE_SWEEP_MS = 50;
+
     private final Map<Long, Pending> pending = new HashMap<>();
     private long nextId = 1;
     private Throwable lost;
+    private long sweepTimer = -1;
 
-    private record Pending(Promise<JsonObject> promise, long timer) {}
+    private record Pending(Promise<JsonObject> promise, String method, long timeoutMs, long deadline) {}
 
     /**
      * @param serverRequests answers a request the server sends us: takes the request, completes with the {@code
@@ -83,8 +87,8 @@ final class JsonRpcPeer {
         long id = nextId++;
         onId.accept(id);
         Promise<JsonObject> promise = Promise.promise();
-        long timer = vertx.setTimer(timeoutMs, t -> timedOut(id, method, timeoutMs));
-        pending.put(id, new Pending(promise, timer));
+        pending.put(id, new Pending(promise, method, timeoutMs, System.nanoTime() + timeoutMs * 1_000_000));
+        if (sweepTimer < 0) sweepTimer = vertx.setPeriodic(DEADLINE_SWEEP_MS, t -> sweep());
         transport.send(JsonRpc.request(id, method, params)).onFailure(cause -> settle(id, null, sendFailure(cause)));
         return promise.future();
     }
@@ -102,6 +106,8 @@ final class JsonRpcPeer {
     }
 
     Future<Void> close() {
+        if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
+        sweepTimer = -1;
         return transport.close();
     }
 
@@ -109,8 +115,26 @@ final class JsonRpcPeer {
         return pending.size();
     }
 
-    private void timedOut(long id, String method, long timeoutMs) {
-        if (!pending.containsKey(id)) return;
+    /** Times out the calls past their deadline; stops once nothing is in flight (the next call starts it again). */
+    private void sweep() {
+        if (pending.isEmpty()) {
+            vertx.cancelTimer(sweepTimer);
+            sweepTimer = -1;
+            return;
+        }
+        long now = System.nanoTime();
+        List<Long> expired = new ArrayList<>();
+        pending.forEach((id, p) -> {
+            if (now - p.deadline() >= 0) expired.add(id);
+        });
+        expired.forEach(this::timedOut);
+    }
+
+    private void timedOut(long id) {
+        Pending p = pending.get(id);
+        if (p == null) return;
+        String method = p.method();
+        long timeoutMs = p.timeoutMs();
         settle(id, null, UpstreamException.timeout(service, method, timeoutMs));
         // Let the server stop working on it; a late answer is ignored anyway.
         notify(
@@ -126,7 +150,6 @@ final class JsonRpcPeer {
     private void settle(long id, JsonObject response, Throwable failure) {
         Pending p = pending.remove(id);
         if (p == null) return;
-        vertx.cancelTimer(p.timer());
         if (failure != null) p.promise().fail(failure);
         else p.promise().complete(response);
     }

@@ -51,7 +51,17 @@ final class StdioTransport implements Transport {
     private final ExecutorService stdin;
 
     private Context context;
+    /** What the reader and writer threads hand back to the verticle's context. */
+    private ContextInbox inbox;
+    /** Lines waiting for the writer thread; it takes all of them at once and flushes once. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Write> writes =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
     private Future<Void> opened;
+
+    private record Write(byte[] line, Promise<Void> written) {}
+
     private Future<Void> closing;
     private volatile Process process;
     private volatile boolean closeRequested;
@@ -66,6 +76,7 @@ final class StdioTransport implements Transport {
     @Override
     public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
         context = vertx.getOrCreateContext();
+        inbox = new ContextInbox(context);
         if (ChildProcesses.shuttingDown()) {
             return opened = Future.failedFuture(new IOException("the gateway is shutting down"));
         }
@@ -107,9 +118,10 @@ final class StdioTransport implements Transport {
     private void readStdout(Process p, Handler<JsonObject> inbound, Handler<Throwable> closed) {
         readLines(p.getInputStream(), line -> onStdout(line, inbound));
         String reason = exitReason(p);
-        context.runOnContext(v -> {
-            if (!closeRequested) closed.handle(new IOException(reason));
-        });
+        inbox.offer(
+                () -> { // after every message read before it
+                    if (!closeRequested) closed.handle(new IOException(reason));
+                });
     }
 
     private void onStdout(String line, Handler<JsonObject> inbound) {
@@ -121,9 +133,9 @@ final class StdioTransport implements Transport {
             decoded = null;
         }
         if (decoded instanceof JsonObject message) {
-            context.runOnContext(v -> inbound.handle(message));
+            inbox.offer(() -> inbound.handle(message));
         } else if (decoded instanceof JsonArray batch) {
-            context.runOnContext(v ->
+            inbox.offer(() ->
                     batch.stream().filter(JsonObject.class::isInstance).forEach(m -> inbound.handle((JsonObject) m)));
         } else {
             // Servers that print a banner or a stray console.log on stdout are common; the connection survives.
@@ -163,18 +175,27 @@ final class StdioTransport implements Transport {
         }
         byte[] line = (message.encode() + "\n").getBytes(StandardCharsets.UTF_8);
         Promise<Void> written = Promise.promise();
-        stdin.execute(() -> {
-            try {
-                OutputStream out = p.getOutputStream();
-                out.write(line);
-                out.flush();
-                context.runOnContext(v -> written.complete());
-            } catch (IOException e) {
-                context.runOnContext(v ->
-                        written.fail(new IOException("cannot write to process " + p.pid() + ": " + e.getMessage(), e)));
-            }
-        });
+        writes.add(new Write(line, written));
+        if (writing.compareAndSet(false, true)) stdin.execute(() -> writeQueued(p));
         return written.future();
+    }
+
+    /** On the writer thread: every queued line, one flush (one system call for many messages under load). */
+    private void writeQueued(Process p) {
+        writing.set(false); // a line queued from here on starts the next round
+        List<Write> batch = new ArrayList<>();
+        Write w;
+        while ((w = writes.poll()) != null) batch.add(w);
+        if (batch.isEmpty()) return;
+        try {
+            OutputStream out = p.getOutputStream();
+            for (Write write : batch) out.write(write.line());
+            out.flush();
+            inbox.offer(() -> batch.forEach(write -> write.written().complete()));
+        } catch (IOException e) {
+            IOException failure = new IOException("cannot write to process " + p.pid() + ": " + e.getMessage(), e);
+            inbox.offer(() -> batch.forEach(write -> write.written().fail(failure)));
+        }
     }
 
     @Override
@@ -196,7 +217,7 @@ final class StdioTransport implements Transport {
         stdin.execute(
                 () -> { // behind the writes already queued
                     end(p);
-                    context.runOnContext(v -> ended.complete());
+                    inbox.offer(ended::complete);
                 });
         return ended.future();
     }
