@@ -104,7 +104,10 @@ public final class McpStore {
                 .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
+                .with(new VertxOptions()
+                        .setMetricsOptions(metrics)
+                        .setPreferNativeTransport(true)
+                        .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         REGISTRY_NAMES.put(vertx, registryName);
