@@ -188,7 +188,7 @@ def main():
             md.append("")
 
     if raw.get("s2"):
-        s = summarize_calls(raw["s2"], "mcpstore", ["supergateway", "mcp-proxy"])
+        s = summarize_calls(raw["s2"], "mcpstore", ["supergateway", "mcp-proxy", "mcpstore-b"])
         result["summary"]["s2"] = s
         md.append("**S2 peers** — `@modelcontextprotocol/server-everything` (stdio) tool `echo`, over Streamable "
                   "HTTP with sessions")
