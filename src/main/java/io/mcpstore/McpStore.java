@@ -106,7 +106,8 @@ public final class McpStore {
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
                         .setMetricsOptions(metrics)
-                        .setPreferNativeTransport(true)
+                        .setPreferNativeTransport(
+                                Boolean.parseBoolean(System.getProperty("mcpstore.nativeTransport", "true")))
                         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
