@@ -82,7 +82,7 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             McpStore gateway = McpStore.start(vertx, gatewayConfig, config.toString(), store)
-                    .await(10, TimeUnit.MINUTES); // deploying a thousand upstreams takes a while
+                    .await(10, TimeUnit.MINUTES); // upstreams deploy in the background; a store may be slow
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The embedded gateway: starts every verticle of one MCPStore node in a Vert.x instance and stops them again.
+ * {@code start} completes once the gateway listens; its services start in the background, and {@code /health/ready}
+ * reports them {@code connecting} until they are ready.
  *
  * <pre>{@code
  * McpStore gateway = McpStore.start(GatewayConfig.fromJson(json)).await();

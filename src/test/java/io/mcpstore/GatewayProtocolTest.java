@@ -277,14 +277,17 @@ class GatewayProtocolTest {
         String batch = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
                 + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fx__echo\","
-                + "\"arguments\":{\"text\":\"b\"}}}]";
+                + "\"arguments\":{\"text\":\"b\"}}},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}]";
         McpSession old = McpSession.open(gateway, "/mcp", "2025-03-26");
         HttpResponse<String> answered = old.post(batch);
         assertThat(answered.statusCode()).isEqualTo(200);
         JsonArray answers = new JsonArray(answered.body());
-        assertThat(answers).hasSize(2);
+        assertThat(answers).hasSize(3);
         assertThat(answers.getJsonObject(0).getInteger("id")).isEqualTo(1);
         assertThat(answers.getJsonObject(1).getJsonObject("result").encode()).contains("b");
+        assertThat(answers.getJsonObject(2).getJsonObject("result").getJsonArray("tools"))
+                .hasSize(4);
         McpSession current = McpSession.open(gateway, "/mcp", "2025-11-25");
         assertError(current.post(batch), 400, -32600);
     }

@@ -24,6 +24,54 @@ public final class Page {
         return result;
     }
 
+    /** A list whose items are already encoded JSON. */
+    interface EncodedItems {
+        int size();
+
+        /** The length of item {@code i}'s JSON. */
+        int length(int i);
+
+        /** Copies item {@code i}'s JSON into {@code to} at {@code at}; returns the position after it. */
+        int copy(int i, byte[] to, int at);
+
+        /** The array of items {@code from} to {@code to} (exclusive) that a page of a full listing holds. */
+        default EncodedJson page(int from, int to) {
+            return array(this, from, to);
+        }
+    }
+
+    /**
+     * As {@link #of}, for a list of encoded items: the page's array is assembled from their bytes (or taken as the
+     * list keeps it, for the pages of a listing from its start) and placed in the result already encoded, so that
+     * writing the answer copies it instead of serializing every item again.
+     */
+    static JsonObject encoded(String field, EncodedItems items, String cursor, int pageSize) {
+        int size = items.size();
+        int offset = decode(cursor, size);
+        int end = Math.min(size, offset + pageSize);
+        // Cursors we hand out fall on multiples of the page size; others (a cursor from before a change of the page
+        // size, or made up) get a page of their own that is not kept.
+        EncodedJson array = offset % pageSize == 0 ? items.page(offset, end) : array(items, offset, end);
+        JsonObject result = new JsonObject().put(field, array);
+        if (end < size) result.put("nextCursor", encode(end));
+        return result;
+    }
+
+    /** Items {@code from} to {@code to} (exclusive) as one encoded JSON array. */
+    static EncodedJson array(EncodedItems items, int from, int to) {
+        int length = 2 + Math.max(0, to - from - 1);
+        for (int i = from; i < to; i++) length += items.length(i);
+        byte[] array = new byte[length];
+        int at = 0;
+        array[at++] = '[';
+        for (int i = from; i < to; i++) {
+            if (i > from) array[at++] = ',';
+            at = items.copy(i, array, at);
+        }
+        array[at] = ']';
+        return new EncodedJson(array);
+    }
+
     static String encode(int offset) {
         return Base64.getUrlEncoder()
                 .withoutPadding()

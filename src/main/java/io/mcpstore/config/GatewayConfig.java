@@ -64,7 +64,12 @@ public record GatewayConfig(
         apps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(apps));
     }
 
-    public static final int DEFAULT_PAGE_SIZE = 500;
+    /**
+     * Items per page of the list methods. Large: a page is pre-encoded and costs a copy to send, so the round trips
+     * are what a client pays for; most catalogs fit in one page (clients that ignore nextCursor see them whole), and
+     * 50,000 tools take 10.
+     */
+    public static final int DEFAULT_PAGE_SIZE = 5_000;
 
     /** Validates {@code json}; a {@link ConfigException} names the first offending key. */
     public static GatewayConfig fromJson(JsonObject json) {

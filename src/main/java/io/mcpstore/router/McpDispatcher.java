@@ -4,7 +4,6 @@ import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.catalog.CatalogView;
-import io.mcpstore.catalog.Page;
 import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.config.ServiceConfig;
@@ -72,7 +71,8 @@ final class McpDispatcher {
 
     void catalog(ServiceCatalog service) {
         catalog = catalog.with(service);
-        views.clear();
+        // Only the views that show this service change; they are rebuilt when next asked for.
+        views.values().removeIf(view -> view.covers(service.service()));
     }
 
     Catalog catalog() {
@@ -136,11 +136,10 @@ final class McpDispatcher {
             case McpMethods.INITIALIZE ->
                 Future.succeededFuture(
                         initializeResult(ProtocolVersion.negotiate(params.getString("protocolVersion"))));
-            case McpMethods.TOOLS_LIST -> page("tools", view(endpoint).tools(), params);
-            case McpMethods.PROMPTS_LIST -> page("prompts", view(endpoint).prompts(), params);
-            case McpMethods.RESOURCES_LIST -> page("resources", view(endpoint).resources(), params);
-            case McpMethods.RESOURCES_TEMPLATES_LIST ->
-                page("resourceTemplates", view(endpoint).resourceTemplates(), params);
+            case McpMethods.TOOLS_LIST -> page(endpoint, CatalogView.Kind.TOOLS, params);
+            case McpMethods.PROMPTS_LIST -> page(endpoint, CatalogView.Kind.PROMPTS, params);
+            case McpMethods.RESOURCES_LIST -> page(endpoint, CatalogView.Kind.RESOURCES, params);
+            case McpMethods.RESOURCES_TEMPLATES_LIST -> page(endpoint, CatalogView.Kind.RESOURCE_TEMPLATES, params);
             case McpMethods.TOOLS_CALL -> callTool(endpoint, session, params);
             case McpMethods.PROMPTS_GET -> {
                 CatalogView.Target target = target(view(endpoint).prompt(name(params)), "prompt", name(params));
@@ -187,10 +186,12 @@ final class McpDispatcher {
         });
     }
 
-    private Future<JsonObject> page(String field, io.vertx.core.json.JsonArray items, JsonObject params) {
+    /** A page of a list, its items already encoded: the answer costs a copy of the page, not its serialization. */
+    private Future<JsonObject> page(Endpoint endpoint, CatalogView.Kind kind, JsonObject params) {
+        CatalogView view = view(endpoint);
         Object cursor = params.getValue("cursor");
         if (cursor != null && !(cursor instanceof String)) throw McpException.invalidParams("cursor must be a string");
-        return Future.succeededFuture(Page.of(field, items, (String) cursor, config.pageSize()));
+        return Future.succeededFuture(view.page(kind, (String) cursor, config.pageSize()));
     }
 
     private Future<JsonObject> callTool(Endpoint endpoint, Caller session, JsonObject params) {

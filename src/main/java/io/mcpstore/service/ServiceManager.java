@@ -46,7 +46,10 @@ public final class ServiceManager extends VerticleBase {
                                 new JsonObject(),
                                 new DeliveryOptions().setSendTimeout(CONFIG_TIMEOUT_MS)))
                 .map(Message::body)
-                .compose(this::enqueue);
+                // Ready once the config is known: the upstreams deploy in the background, so that a gateway with a
+                // thousand services listens at once and /health/ready reports them connecting meanwhile.
+                .onSuccess(this::enqueue)
+                .mapEmpty();
     }
 
     @Override

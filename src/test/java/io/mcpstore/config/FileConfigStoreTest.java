@@ -56,7 +56,7 @@ class FileConfigStoreTest {
 
             // A bad hand edit is refused: the last good config stays in force.
             String good = Files.readString(file);
-            Files.writeString(file, good.replace("pageSize: 500", "pageSize: -1"));
+            Files.writeString(file, good.replace("pageSize: " + GatewayConfig.DEFAULT_PAGE_SIZE, "pageSize: -1"));
             assertThat(gateway.state("fy")).isEqualTo("ready");
 
             // A good hand edit becomes a revision: fy goes, its process ends.
@@ -73,7 +73,7 @@ class FileConfigStoreTest {
                                 .getJsonObject("document")
                                 .getJsonObject("catalog")
                                 .getInteger("pageSize"))
-                        .isEqualTo(500);
+                        .isEqualTo(GatewayConfig.DEFAULT_PAGE_SIZE);
             }
         }
         // History is kept beside the file: a restarted gateway lists it and can roll back.
