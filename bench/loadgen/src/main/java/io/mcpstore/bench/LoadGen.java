@@ -450,7 +450,9 @@ final class LoadGen {
     }
 
     private static Vertx vertx() {
-        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        McpSession.vertx = vertx;
+        return vertx;
     }
 
     private static HttpClient client(Vertx vertx, int connections) {

@@ -1,6 +1,9 @@
 package io.mcpstore.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -19,7 +22,16 @@ final class McpSession {
     static final String PROTOCOL = "2025-11-25";
     private static final String ACCEPT = "application/json, text/event-stream";
 
+    /** The load generator's Vert.x; set once by {@link LoadGen} before any session is made. */
+    static volatile Vertx vertx;
+
     private final HttpClient http;
+    /**
+     * The event loop every request of this session is sent and read on. A request started on another thread can see
+     * its response arrive before the reading of the body is chained, and the body is then lost (the request never
+     * completes). Sessions made off the event loops spread over them.
+     */
+    private final Context context;
     private final String host;
     private final int port;
     private final String path;
@@ -33,6 +45,7 @@ final class McpSession {
 
     McpSession(HttpClient http, String url) {
         this.http = http;
+        this.context = vertx.getOrCreateContext();
         URI uri = URI.create(url);
         this.host = uri.getHost();
         this.port = uri.getPort();
@@ -48,6 +61,10 @@ final class McpSession {
     }
 
     Future<McpSession> initialize() {
+        return onContext(this::doInitialize);
+    }
+
+    private Future<McpSession> doInitialize() {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROTOCOL + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpstore-bench\",\"version\":\"1\"}}}";
         return post(Buffer.buffer(body)).compose(r -> {
@@ -73,6 +90,10 @@ final class McpSession {
 
     /** A request whose answer is parsed in full (lists, checks). */
     Future<JsonObject> request(String method, JsonObject params) {
+        return onContext(() -> doRequest(method, params));
+    }
+
+    private Future<JsonObject> doRequest(String method, JsonObject params) {
         long id = nextId++;
         JsonObject message = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", method);
         if (params != null) message.put("params", params);
@@ -84,6 +105,10 @@ final class McpSession {
      * response with our id, no error) without building a JSON tree, so that the load generator spends little CPU.
      */
     Future<Boolean> call(String paramsJson) {
+        return onContext(() -> doCall(paramsJson));
+    }
+
+    private Future<Boolean> doCall(String paramsJson) {
         long id = nextId++;
         lastCallId = id;
         Buffer body = Buffer.buffer(96 + paramsJson.length())
@@ -105,6 +130,10 @@ final class McpSession {
     }
 
     Future<Void> openStream(io.vertx.core.Handler<Buffer> events) {
+        return onContext(() -> doOpenStream(events));
+    }
+
+    private Future<Void> doOpenStream(io.vertx.core.Handler<Buffer> events) {
         RequestOptions options = options(HttpMethod.GET).putHeader("Accept", "text/event-stream");
         return http.request(options).compose(req -> req.send()).compose(r -> {
             if (r.statusCode() != 200) {
@@ -122,9 +151,17 @@ final class McpSession {
 
     Future<Void> close() {
         if (sessionId == null) return Future.succeededFuture();
-        return http.request(options(HttpMethod.DELETE))
+        return onContext(() -> http.request(options(HttpMethod.DELETE))
                 .compose(req -> req.send())
-                .compose(r -> r.body().<Void>mapEmpty());
+                .compose(r -> r.body().<Void>mapEmpty()));
+    }
+
+    /** Runs {@code op} on this session's event loop (at once when already there). */
+    private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> op) {
+        if (Vertx.currentContext() == context) return op.get();
+        Promise<T> done = Promise.promise();
+        context.runOnContext(v -> op.get().onComplete(done));
+        return done.future();
     }
 
     private Future<HttpClientResponse> post(Buffer body) {
