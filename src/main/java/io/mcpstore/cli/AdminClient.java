@@ -30,8 +30,17 @@ public final class AdminClient {
     @Option(names = "--json", description = "Print the API's JSON instead of a table")
     boolean json;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * Made on first use: every command line builds an instance of this mixin for every subcommand, and an HTTP
+     * client costs ~0.3 s of start-up (classes, a selector thread) that {@code serve} must not pay.
+     */
+    private HttpClient http;
+
+    private HttpClient http() {
+        if (http == null)
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return http;
+    }
 
     HttpResponse<String> send(String method, String path, String contentType, String body) {
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -42,7 +51,7 @@ public final class AdminClient {
         else b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            response = http().send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new Failure("cannot reach the gateway at " + base + " (is it running? --url)");
         } catch (IOException e) {
