@@ -55,6 +55,30 @@ class UpstreamStdioTest {
         assertThat(text(sum)).contains("5");
     }
 
+    /**
+     * Many calls in flight at once over one pipe: the writes go out in batches and the answers come back in batches,
+     * and every caller still gets its own answer.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void manyCallsInFlightEachGetTheirOwnAnswer(Vertx vertx) throws Exception {
+        probe = UpstreamProbe.deploy(vertx, "everything", UpstreamProbe.stdio(EverythingServer.script(), "stdio"));
+        probe.awaitState("ready", READY_WITHIN);
+
+        int calls = 300;
+        List<Future<JsonObject>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            JsonObject arguments = new JsonObject().put("message", "message " + i);
+            answers.add(probe.call(
+                    "tools/call", new JsonObject().put("name", "echo").put("arguments", arguments)));
+        }
+        Future.all(answers).await(30, TimeUnit.SECONDS);
+
+        for (int i = 0; i < calls; i++) {
+            assertThat(text(answers.get(i).result())).isEqualTo("Echo: message " + i);
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void passesTheUpstreamsOwnErrorThrough(Vertx vertx) throws Exception {
