@@ -52,12 +52,10 @@ final class StdioTransport implements Transport {
 
     private Context context;
     /** What the reader and writer threads hand back to the verticle's context. */
-    private ContextInbox inbox;
-    /** Lines waiting for the writer thread; it takes all of them at once and flushes once. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Write> writes =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Batches<Runnable> inbox;
+    /** Lines for the writer thread; it takes all that queued up at once and flushes once. */
+    private final Batches<Write> writes;
 
-    private final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
     private Future<Void> opened;
 
     private record Write(byte[] line, Promise<Void> written) {}
@@ -71,12 +69,13 @@ final class StdioTransport implements Transport {
         this.service = service;
         this.log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         this.stdin = Executors.newSingleThreadExecutor(daemon("mcpstore-stdin-" + service.name()));
+        this.writes = new Batches<>(stdin, this::write);
     }
 
     @Override
     public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
         context = vertx.getOrCreateContext();
-        inbox = new ContextInbox(context);
+        inbox = Batches.onContext(context);
         if (ChildProcesses.shuttingDown()) {
             return opened = Future.failedFuture(new IOException("the gateway is shutting down"));
         }
@@ -175,18 +174,13 @@ final class StdioTransport implements Transport {
         }
         byte[] line = (message.encode() + "\n").getBytes(StandardCharsets.UTF_8);
         Promise<Void> written = Promise.promise();
-        writes.add(new Write(line, written));
-        if (writing.compareAndSet(false, true)) stdin.execute(() -> writeQueued(p));
+        writes.offer(new Write(line, written));
         return written.future();
     }
 
-    /** On the writer thread: every queued line, one flush (one system call for many messages under load). */
-    private void writeQueued(Process p) {
-        writing.set(false); // a line queued from here on starts the next round
-        List<Write> batch = new ArrayList<>();
-        Write w;
-        while ((w = writes.poll()) != null) batch.add(w);
-        if (batch.isEmpty()) return;
+    /** On the writer thread: the lines queued up, one flush (one system call for many messages under load). */
+    private void write(List<Write> batch) {
+        Process p = process;
         try {
             OutputStream out = p.getOutputStream();
             for (Write write : batch) out.write(write.line());
