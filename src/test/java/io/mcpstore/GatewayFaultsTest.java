@@ -51,6 +51,12 @@ class GatewayFaultsTest {
             assertThat(answer.getJsonObject("error")).as(answer.encode()).isNotNull();
             assertThat(answer.getJsonObject("error").getString("message")).contains("fx");
 
+            // The state may still read "ready" for a moment (the lost connection has not reached every router
+            // instance yet): wait for the restarted child first, then for the service to be ready on it.
+            long killed = before.get(0).pid();
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> fixtureChildren("victim").stream().anyMatch(p -> p.pid() != killed));
             gateway.awaitState("fx", Duration.ofSeconds(30), "ready");
             List<ProcessHandle> after = fixtureChildren("victim");
             assertThat(after).hasSize(1);
