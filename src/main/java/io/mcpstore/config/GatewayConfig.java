@@ -9,7 +9,12 @@ import java.util.Map;
 
 /** The whole gateway configuration, validated. Built from the merged YAML/env/system-property JSON. */
 public record GatewayConfig(
-        Http http, Naming naming, int pageSize, Map<String, ServiceConfig> services, Map<String, AppConfig> apps) {
+        Http http,
+        Naming naming,
+        int pageSize,
+        Map<String, ServiceConfig> services,
+        Map<String, AppConfig> apps,
+        Sessions sessions) {
 
     /** Where and how the gateway listens. */
     public record Http(
@@ -28,6 +33,23 @@ public record GatewayConfig(
                     .put("maxBodyBytes", maxBodyBytes)
                     .put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)))
                     .put("allowedHosts", new JsonArray(new ArrayList<>(allowedHosts)));
+        }
+    }
+
+    /**
+     * How long an MCP client session lives unused, and how many may be open at once on a node. Fixed at start-up,
+     * like {@link Http}.
+     *
+     * @param idleTimeoutMs a session with no request, no open stream and no call in flight for this long is closed;
+     *     0 = never
+     * @param max sessions open at once on a node; a new one beyond it gets 503
+     */
+    public record Sessions(long idleTimeoutMs, int max) {
+        public static final long DEFAULT_IDLE_TIMEOUT_MS = 1_800_000;
+        public static final int DEFAULT_MAX = 100_000;
+
+        public JsonObject toJson() {
+            return new JsonObject().put("idleTimeoutMs", idleTimeoutMs).put("max", max);
         }
     }
 
@@ -115,7 +137,11 @@ public record GatewayConfig(
             }
             apps.put(name, app);
         }
-        return new GatewayConfig(h, n, pageSize, services, apps);
+        JsonObject sessions = object(json, "sessions", "sessions");
+        Sessions limits = new Sessions(
+                intIn(sessions, "idleTimeoutMs", Sessions.DEFAULT_IDLE_TIMEOUT_MS, 0, Integer.MAX_VALUE, "sessions"),
+                intIn(sessions, "max", Sessions.DEFAULT_MAX, 1, Integer.MAX_VALUE, "sessions"));
+        return new GatewayConfig(h, n, pageSize, services, apps, limits);
     }
 
     /** The canonical JSON form: what the config store keeps and publishes. */
@@ -133,7 +159,8 @@ public record GatewayConfig(
                 .put("naming", naming.toJson())
                 .put("catalog", new JsonObject().put("pageSize", pageSize))
                 .put("services", s)
-                .put("apps", a);
+                .put("apps", a)
+                .put("sessions", sessions.toJson());
     }
 
     private static JsonObject object(JsonObject json, String field, String key) {

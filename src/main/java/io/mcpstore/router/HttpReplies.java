@@ -25,6 +25,23 @@ final class HttpReplies {
         json(response, status, JsonRpc.error(null, JsonRpc.CONNECTION_CLOSED, message));
     }
 
+    /**
+     * 503 for a new session beyond {@code sessions.max}: a JSON-RPC error (with the request's id, if any) and a
+     * {@code Retry-After} of one expiry sweep, when an idle session may have made room.
+     */
+    static void full(HttpServerResponse response, Object id, SessionStore sessions) {
+        if (response.ended() || response.closed()) return;
+        response.putHeader("Retry-After", Long.toString(Math.max(1, (sessions.sweepPeriodMs() + 999) / 1000)));
+        json(
+                response,
+                503,
+                JsonRpc.error(
+                        id,
+                        JsonRpc.CONNECTION_CLOSED,
+                        "Service Unavailable: the gateway has its maximum of "
+                                + sessions.limits().max() + " sessions open (sessions.max); try again later"));
+    }
+
     static boolean isJson(String contentType) {
         if (contentType == null) return false;
         String t = contentType.trim().toLowerCase(java.util.Locale.ROOT);

@@ -18,7 +18,7 @@ import io.vertx.core.json.JsonObject;
  */
 final class LegacySseHandler {
     private final McpDispatcher dispatcher;
-    private final Sessions sessions;
+    private final SessionStore sessions;
     private final SessionStreams streams;
     private final CallRelay relay;
     private final StreamRegistry registry;
@@ -35,16 +35,20 @@ final class LegacySseHandler {
 
     void open(HttpServerRequest request, Endpoint endpoint) {
         HttpServerResponse ctx = request.response();
-        JsonObject session = sessions.create(endpoint.prefix(), "sse", null, null);
-        String id = session.getString("id");
+        // On this transport the stream is the session: it is in use for as long as the stream is open.
+        Session session = sessions.open(endpoint.prefix(), Session.SSE, true);
+        if (session == null) {
+            HttpReplies.full(ctx, null, sessions);
+            return;
+        }
+        String id = session.id();
         SseStream stream = registry.open(id).to(SseStream.http(ctx.setStatusCode(200)));
         ctx.closeHandler(v -> {
             streams.detach(id);
-            sessions.remove(id);
             stream.end();
             registry.release(stream);
-            // On this transport the stream is the session: a client that closed it has gone away.
-            vertx.eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
+            // A client that closed the stream has gone away: the session closes, its calls are cancelled.
+            sessions.close(id);
         });
         streams.attach(id, endpoint.prefix(), stream)
                 .onSuccess(v -> stream.event("endpoint", endpoint.prefix() + "/message?sessionId=" + id));
@@ -57,10 +61,10 @@ final class LegacySseHandler {
             HttpReplies.error(ctx, 400, "Bad Request: the sessionId query parameter is required");
             return;
         }
-        JsonObject session = sessions.get(id);
+        Session session = sessions.get(id);
         if (session == null
-                || !endpoint.prefix().equals(session.getString("endpoint"))
-                || !"sse".equals(session.getString("transport"))) {
+                || !endpoint.prefix().equals(session.endpoint())
+                || !Session.SSE.equals(session.transport())) {
             HttpReplies.error(ctx, 404, "Session not found");
             return;
         }
@@ -79,18 +83,26 @@ final class LegacySseHandler {
             HttpReplies.json(ctx, 400, JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid));
             return;
         }
-        ctx.setStatusCode(202).end("Accepted");
         if (!JsonRpc.isRequest(message)) {
+            ctx.setStatusCode(202).end("Accepted");
+            sessions.touched(id);
             ClientMessages.accept(vertx, relay, id, message);
             return;
         }
         if (McpMethods.INITIALIZE.equals(message.getString("method"))) {
             JsonObject params = message.getJsonObject("params", new JsonObject());
             String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
-            sessions.initialized(id, negotiated, params);
+            ctx.setStatusCode(202).end("Accepted");
+            sessions.update(id, s -> s.initialized(negotiated, params));
             deliver(id, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
             return;
         }
+        Session answering = sessions.answering(id);
+        if (answering == null) {
+            HttpReplies.error(ctx, 404, "Session not found");
+            return;
+        }
+        ctx.setStatusCode(202).end("Accepted");
         // Everything that belongs to the call travels on the session's one stream, before the answer.
         CallRelay.Sink sink = related -> deliver(id, related);
         CallRelay.Call[] call = new CallRelay.Call[1];
@@ -98,10 +110,13 @@ final class LegacySseHandler {
             call[0] = relay.open(id, message, service, sink);
             return relay.relayOf(call[0]);
         };
-        dispatcher.answer(endpoint, sessions.get(id), message, opener).onSuccess(answer -> {
-            if (call[0] != null) relay.close(call[0]);
-            deliver(id, answer);
-        });
+        dispatcher
+                .answer(endpoint, answering, message, opener)
+                .onComplete(ar -> sessions.answered(id))
+                .onSuccess(answer -> {
+                    if (call[0] != null) relay.close(call[0]);
+                    deliver(id, answer);
+                });
     }
 
     private static JsonObject parse(Buffer body) {

@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +36,7 @@ final class McpDispatcher {
     private static final long BUS_GRACE_MS = 5_000;
 
     private final Vertx vertx;
-    private final Sessions sessions;
+    private final SessionStore sessions;
     private final GatewayMetrics metrics;
     private final boolean logWarnings;
     private final String version;
@@ -47,7 +46,7 @@ final class McpDispatcher {
 
     McpDispatcher(
             Vertx vertx,
-            Sessions sessions,
+            SessionStore sessions,
             GatewayConfig config,
             GatewayMetrics metrics,
             boolean logWarnings,
@@ -112,11 +111,11 @@ final class McpDispatcher {
     }
 
     /** Answers one request; never fails: a failure becomes a JSON-RPC error response. */
-    Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request) {
+    Future<JsonObject> answer(Endpoint endpoint, Session session, JsonObject request) {
         return answer(endpoint, session, request, null);
     }
 
-    Future<JsonObject> answer(Endpoint endpoint, JsonObject session, JsonObject request, Relay relay) {
+    Future<JsonObject> answer(Endpoint endpoint, Session session, JsonObject request, Relay relay) {
         Object id = request.getValue("id");
         Future<JsonObject> result;
         try {
@@ -128,7 +127,7 @@ final class McpDispatcher {
     }
 
     /** Who is calling: their session record and the relay for what the call sends back. */
-    private record Caller(JsonObject session, Relay relay) {}
+    private record Caller(Session session, Relay relay) {}
 
     private Future<JsonObject> dispatch(Endpoint endpoint, Caller session, String method, JsonObject params) {
         return switch (method) {
@@ -163,7 +162,7 @@ final class McpDispatcher {
             throw McpException.invalidParams("Invalid log level: '" + level + "'");
         }
         if (caller.session() != null) {
-            sessions.update(caller.session().getString("id"), r -> r.put("logLevel", level));
+            sessions.update(caller.session().id(), s -> s.withLogLevel(level));
         }
         List<Future<JsonObject>> forwarded = new ArrayList<>();
         for (String service : endpoint.services()) {
@@ -176,14 +175,10 @@ final class McpDispatcher {
         return Future.join(forwarded).map(new JsonObject());
     }
 
-    private void remember(Caller caller, String field, String value, boolean add) {
+    /** Records a resource subscription of the caller's session ({@code add}) or its end. */
+    private void subscription(Caller caller, String uri, boolean add) {
         if (caller.session() == null) return;
-        sessions.update(caller.session().getString("id"), r -> {
-            JsonArray values = r.getJsonArray(field, new JsonArray());
-            values.remove(value);
-            if (add) values.add(value);
-            return r.put(field, values);
-        });
+        sessions.update(caller.session().id(), s -> s.withSubscription(uri, add));
     }
 
     /** A page of a list, its items already encoded: the answer costs a copy of the page, not its serialization. */
@@ -243,14 +238,9 @@ final class McpDispatcher {
         ServiceConfig sc = config.services().get(service);
         long timeout = (sc == null ? ServiceConfig.DEFAULT_TIMEOUT_MS : sc.timeoutMs()) + BUS_GRACE_MS;
         JsonObject body = new JsonObject().put("method", method).put("params", params);
-        JsonObject session = caller.session();
+        Session session = caller.session();
         if (session != null) {
-            JsonObject client = session.getJsonObject("client", new JsonObject());
-            body.put(
-                    "session",
-                    new JsonObject()
-                            .put("id", session.getString("id"))
-                            .put("capabilities", client.getJsonObject("capabilities", new JsonObject())));
+            body.put("session", new JsonObject().put("id", session.id()).put("capabilities", session.capabilities()));
         }
         if (caller.relay() != null) body.put("relay", caller.relay().open(service));
         return vertx.eventBus()

@@ -4,7 +4,7 @@ package io.mcpstore.router;
 record RouterParts(
         io.vertx.core.Vertx vertx,
         McpDispatcher dispatcher,
-        Sessions sessions,
+        SessionStore sessions,
         SessionStreams streams,
         CallRelay relay,
         StreamRegistry registry) {}

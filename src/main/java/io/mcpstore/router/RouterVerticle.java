@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The front door, one instance per core sharing the HTTP port: MCP endpoints (Streamable HTTP and legacy SSE, for
@@ -38,6 +40,7 @@ import java.util.Map;
  * the catalog, kept current from {@code mcpstore.catalog.changed}.
  */
 public final class RouterVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
     private static final long KEEP_ALIVE_MS = 25_000;
     private static final long STORE_STATUS_MS = 2_000;
     /** The last segment of an endpoint's MCP paths: {@code /research/mcp} is the Streamable HTTP path of app /research. */
@@ -47,7 +50,7 @@ public final class RouterVerticle extends VerticleBase {
     private record McpPath(Endpoint endpoint, String transport) {}
 
     private McpDispatcher dispatcher;
-    private Sessions sessions;
+    private SessionStore sessions;
     private SessionStreams streams;
     private CallRelay relay;
     private RequestGuard guard;
@@ -62,6 +65,9 @@ public final class RouterVerticle extends VerticleBase {
     private HttpServer server;
     private AdminApi admin;
     private long keepAliveTimer;
+    /** The node's one expiry sweep, run by instance 0; -1 on the others. */
+    private long sweepTimer = -1;
+
     private final int instance;
 
     /** @param instance this instance's number among the router instances (0 logs what all of them would) */
@@ -84,7 +90,7 @@ public final class RouterVerticle extends VerticleBase {
                 + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
         AsIsJsonCodec.register(vertx.eventBus());
-        sessions = new Sessions(vertx);
+        sessions = SessionStore.shared(vertx, gateway.sessions());
         dispatcher =
                 new McpDispatcher(vertx, sessions, gateway, metrics, instance == 0, conf.getString("version", "dev"));
         StreamRegistry registry = new StreamRegistry(vertx, tag);
@@ -104,6 +110,9 @@ public final class RouterVerticle extends VerticleBase {
         var config = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()));
         var notify = bus.<JsonObject>consumer(Addresses.SESSIONS_NOTIFY, m -> streams.notify(m.body(), endpoints::get));
         keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> streams.keepAlive());
+        if (instance == 0 && gateway.sessions().idleTimeoutMs() > 0) {
+            sweepTimer = vertx.setPeriodic(sessions.sweepPeriodMs(), id -> expire());
+        }
 
         GatewayConfig.Http http = gateway.http();
         HttpServerOptions options = new HttpServerOptions()
@@ -130,8 +139,20 @@ public final class RouterVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(keepAliveTimer);
+        if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
         streams.closeAll();
         return admin == null ? Future.succeededFuture() : admin.close();
+    }
+
+    /** Closes the node's idle sessions: their streams end and their calls are cancelled, wherever they are. */
+    private void expire() {
+        List<String> expired = sessions.expire();
+        if (!expired.isEmpty()) {
+            LOG.debug(
+                    "closed {} session(s) idle for {} ms",
+                    expired.size(),
+                    sessions.limits().idleTimeoutMs());
+        }
     }
 
     /** Health, metrics, the admin API and the console; MCP paths never get here (see {@link #handle}). */

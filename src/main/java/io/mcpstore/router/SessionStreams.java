@@ -20,10 +20,10 @@ final class SessionStreams {
 
     private final Vertx vertx;
     private final CallRelay relay;
-    private final Sessions sessions;
+    private final SessionStore sessions;
     private final Map<String, Held> held = new HashMap<>();
 
-    SessionStreams(Vertx vertx, CallRelay relay, Sessions sessions) {
+    SessionStreams(Vertx vertx, CallRelay relay, SessionStore sessions) {
         this.vertx = vertx;
         this.relay = relay;
         this.sessions = sessions;
@@ -75,14 +75,10 @@ final class SessionStreams {
             Endpoint endpoint = endpoints.apply(h.endpoint());
             if (endpoint == null || services.stream().noneMatch(endpoint.services()::contains)) continue;
             if (uri != null || level != null) {
-                JsonObject session = sessions.get(e.getKey());
+                Session session = sessions.get(e.getKey());
                 if (session == null) continue;
-                if (uri != null
-                        && !session.getJsonArray("subscriptions", new io.vertx.core.json.JsonArray())
-                                .contains(uri)) {
-                    continue;
-                }
-                if (level != null && !LogLevels.passes(level, session.getString("logLevel"))) continue;
+                if (uri != null && !session.subscriptions().contains(uri)) continue;
+                if (level != null && !LogLevels.passes(level, session.logLevel())) continue;
             }
             h.stream().message(message);
         }

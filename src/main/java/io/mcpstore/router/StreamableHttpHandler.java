@@ -1,6 +1,5 @@
 package io.mcpstore.router;
 
-import io.mcpstore.bus.Addresses;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.ProtocolVersion;
@@ -22,7 +21,7 @@ final class StreamableHttpHandler {
     static final String VERSION_HEADER = "Mcp-Protocol-Version";
 
     private final McpDispatcher dispatcher;
-    private final Sessions sessions;
+    private final SessionStore sessions;
     private final SessionStreams streams;
     private final CallRelay relay;
     private final StreamRegistry registry;
@@ -77,40 +76,59 @@ final class StreamableHttpHandler {
             initialize(ctx, endpoint, message);
             return;
         }
-        JsonObject session = session(request, endpoint);
-        if (session == null) return;
+        Session found = session(request, endpoint);
+        if (found == null) return;
+        String id = found.id();
         if (!JsonRpc.isRequest(message)) {
             // Notifications and responses are accepted as they are; nothing answers them.
+            if (sessions.touched(id) == null) {
+                notFound(ctx);
+                return;
+            }
             ctx.setStatusCode(202).end();
-            ClientMessages.accept(vertx, relay, session.getString("id"), message);
+            ClientMessages.accept(vertx, relay, id, message);
             return;
         }
-        PostSink sink = new PostSink(ctx, registry, session.getString("id"));
+        Session session = sessions.answering(id);
+        if (session == null) {
+            notFound(ctx);
+            return;
+        }
+        PostSink sink = new PostSink(ctx, registry, id);
         CallRelay.Call[] call = new CallRelay.Call[1];
         McpDispatcher.Relay opener = service -> {
-            call[0] = relay.open(session.getString("id"), message, service, sink);
+            call[0] = relay.open(id, message, service, sink);
             return relay.relayOf(call[0]);
         };
-        dispatcher.answer(endpoint, session, message, opener).onSuccess(answer -> {
-            if (call[0] != null) relay.close(call[0]);
-            sink.finish(answer);
-        });
+        dispatcher
+                .answer(endpoint, session, message, opener)
+                .onComplete(ar -> sessions.answered(id))
+                .onSuccess(answer -> {
+                    if (call[0] != null) relay.close(call[0]);
+                    sink.finish(answer);
+                });
     }
 
     private void initialize(HttpServerResponse ctx, Endpoint endpoint, JsonObject message) {
         JsonObject params = message.getJsonObject("params", new JsonObject());
         String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
-        JsonObject session = sessions.create(endpoint.prefix(), "streamable-http", negotiated, params);
-        ctx.putHeader(SESSION_HEADER, session.getString("id"));
+        Session opened = sessions.open(endpoint.prefix(), Session.STREAMABLE_HTTP, false);
+        if (opened == null) {
+            HttpReplies.full(ctx, message.getValue("id"), sessions);
+            return;
+        }
+        Session session = sessions.update(opened.id(), s -> s.initialized(negotiated, params));
+        ctx.putHeader(SESSION_HEADER, session.id());
         HttpReplies.json(ctx, 200, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
     }
 
     /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
     private void postBatch(HttpServerRequest request, Endpoint endpoint, JsonArray batch) {
         HttpServerResponse ctx = request.response();
-        JsonObject session = session(request, endpoint);
+        Session session = session(request, endpoint);
         if (session == null) return;
-        String version = session.getString("protocolVersion");
+        String id = session.id();
+        String version = session.protocolVersion();
         if (!ProtocolVersion.allowsBatches(version)) {
             HttpReplies.json(
                     ctx,
@@ -123,6 +141,10 @@ final class StreamableHttpHandler {
         }
         if (batch.isEmpty()) {
             HttpReplies.json(ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
+            return;
+        }
+        if (sessions.answering(id) == null) {
+            notFound(ctx);
             return;
         }
         List<Future<JsonObject>> answers = new ArrayList<>();
@@ -141,10 +163,13 @@ final class StreamableHttpHandler {
             }
         }
         if (answers.isEmpty()) {
+            sessions.answered(id);
             ctx.setStatusCode(202).end();
             return;
         }
-        Future.all(answers).onSuccess(all -> HttpReplies.json(ctx, 200, new JsonArray(all.list())));
+        Future.all(answers)
+                .onComplete(ar -> sessions.answered(id))
+                .onSuccess(all -> HttpReplies.json(ctx, 200, new JsonArray(all.list())));
     }
 
     void get(HttpServerRequest request, Endpoint endpoint) {
@@ -153,15 +178,19 @@ final class StreamableHttpHandler {
             HttpReplies.error(ctx, 406, "Not Acceptable: a GET stream needs Accept: text/event-stream");
             return;
         }
-        JsonObject session = session(request, endpoint);
+        Session session = session(request, endpoint);
         if (session == null) return;
-        String id = session.getString("id");
+        String id = session.id();
         String lastEventId = request.getHeader("Last-Event-ID");
         if (lastEventId != null) {
             resume(ctx, endpoint, id, lastEventId);
             return;
         }
         if (!sessions.claimStream(id)) {
+            if (sessions.get(id) == null) {
+                notFound(ctx);
+                return;
+            }
             HttpReplies.error(ctx, 409, "Conflict: this session already has a GET stream open");
             return;
         }
@@ -185,6 +214,7 @@ final class StreamableHttpHandler {
      * runs goes on on this response; a session's GET stream goes on as a new live stream.
      */
     private void resume(HttpServerResponse ctx, Endpoint endpoint, String id, String lastEventId) {
+        sessions.touched(id);
         registry.resume(id, lastEventId, ctx.setStatusCode(200))
                 .onSuccess(replay -> {
                     if (!replay.ended()) return;
@@ -198,32 +228,32 @@ final class StreamableHttpHandler {
     }
 
     void delete(HttpServerRequest request, Endpoint endpoint) {
-        JsonObject session = session(request, endpoint);
+        Session session = session(request, endpoint);
         if (session == null) return;
-        String id = session.getString("id");
-        sessions.remove(id);
         // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
-        vertx.eventBus().publish(Addresses.session(id), new JsonObject().put("close", true));
-        vertx.eventBus().publish(Addresses.CALLS_CANCEL, new JsonObject().put("session", id));
-        request.response().setStatusCode(200).end();
+        if (sessions.close(session.id())) {
+            request.response().setStatusCode(200).end();
+        } else {
+            notFound(request.response());
+        }
     }
 
     /**
      * The session a request names, after the 400 (no header), 404 (unknown or another endpoint's) and 400
      * (unsupported protocol version) checks; {@code null} when the request has been answered with an error.
      */
-    private JsonObject session(HttpServerRequest request, Endpoint endpoint) {
+    private Session session(HttpServerRequest request, Endpoint endpoint) {
         HttpServerResponse ctx = request.response();
         String id = request.getHeader(SESSION_HEADER);
         if (id == null || id.isBlank()) {
             HttpReplies.error(ctx, 400, "Bad Request: Mcp-Session-Id header is required");
             return null;
         }
-        JsonObject session = sessions.get(id);
+        Session session = sessions.get(id);
         if (session == null
-                || !endpoint.prefix().equals(session.getString("endpoint"))
-                || !"streamable-http".equals(session.getString("transport"))) {
-            HttpReplies.error(ctx, 404, "Session not found");
+                || !endpoint.prefix().equals(session.endpoint())
+                || !Session.STREAMABLE_HTTP.equals(session.transport())) {
+            notFound(ctx);
             return null;
         }
         String version = request.getHeader(VERSION_HEADER);
@@ -236,6 +266,10 @@ final class StreamableHttpHandler {
             return null;
         }
         return session;
+    }
+
+    private static void notFound(HttpServerResponse ctx) {
+        HttpReplies.error(ctx, 404, "Session not found");
     }
 
     private static boolean accepts(HttpServerRequest request, String type) {

@@ -37,6 +37,33 @@ class GatewayConfigTest {
                 .hasMessageContaining(words);
     }
 
+    /** {@code sessions}: each bad value names its key. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"sessions\":{\"idleTimeoutMs\":-1}}|sessions.idleTimeoutMs|between 0 and",
+                "{\"sessions\":{\"idleTimeoutMs\":\"soon\"}}|sessions.idleTimeoutMs|whole number",
+                "{\"sessions\":{\"idleTimeoutMs\":1.5}}|sessions.idleTimeoutMs|whole number",
+                "{\"sessions\":{\"max\":-5}}|sessions.max|between 1 and",
+                "{\"sessions\":{\"max\":0}}|sessions.max|between 1 and",
+                "{\"sessions\":{\"max\":true}}|sessions.max|whole number",
+                "{\"sessions\":[]}|sessions|must be a map",
+            })
+    void sessionLimitsNameTheirKey(String json, String key, String words) {
+        everyRuleNamesItsKey(json, key, words);
+    }
+
+    @Test
+    void sessionLimitsHaveDefaultsAndReadBack() {
+        GatewayConfig defaults = GatewayConfig.fromJson(new JsonObject());
+        assertThat(defaults.sessions()).isEqualTo(new GatewayConfig.Sessions(1_800_000, 100_000));
+        GatewayConfig set =
+                GatewayConfig.fromJson(new JsonObject("{\"sessions\":{\"idleTimeoutMs\":\"0\",\"max\":3}}"));
+        assertThat(set.sessions()).isEqualTo(new GatewayConfig.Sessions(0, 3));
+        assertThat(GatewayConfig.fromJson(set.toJson())).isEqualTo(set);
+    }
+
     @Test
     void twoAppsCannotShareAPrefix() {
         JsonObject json = new JsonObject(

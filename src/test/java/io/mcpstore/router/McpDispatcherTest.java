@@ -33,7 +33,8 @@ class McpDispatcherTest {
     void setUp(Vertx vertx) {
         GatewayConfig config =
                 GatewayConfig.fromJson(new JsonObject().put("catalog", new JsonObject().put("pageSize", 3)));
-        dispatcher = new McpDispatcher(vertx, new Sessions(vertx), config, GatewayMetrics.of(null), false, "test");
+        dispatcher = new McpDispatcher(
+                vertx, SessionStore.shared(vertx, config.sessions()), config, GatewayMetrics.of(null), false, "test");
     }
 
     private static ServiceCatalog service(String name, String state, String... tools) {

@@ -51,8 +51,13 @@ public final class ToolsListBenchmark {
             String sha = null;
             long bytes = 0;
             for (int round = 0; round < rounds; round++) {
-                McpDispatcher dispatcher =
-                        new McpDispatcher(vertx, new Sessions(vertx), config, GatewayMetrics.of(null), false, "bench");
+                McpDispatcher dispatcher = new McpDispatcher(
+                        vertx,
+                        SessionStore.shared(vertx, config.sessions()),
+                        config,
+                        GatewayMetrics.of(null),
+                        false,
+                        "bench");
                 Endpoint endpoint = new Endpoint("", null, names(services));
                 // Start-up as the routers see it: every service publishes "connecting", then "ready".
                 List<ServiceCatalog> events = new ArrayList<>();

@@ -1,0 +1,134 @@
+package io.mcpstore.router;
+
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One MCP client session, as much of it as the gateway needs — never the client's raw {@code initialize} params.
+ * Immutable: {@link SessionStore} replaces it atomically with a changed copy.
+ *
+ * @param endpoint the prefix of the endpoint it belongs to ({@code ""} for the gateway's own)
+ * @param transport {@code streamable-http} or {@code sse}
+ * @param protocolVersion negotiated by {@code initialize}; {@code null} before it (legacy SSE)
+ * @param capabilities the client's declared capabilities, passed on to upstreams that ask for them; never mutated
+ * @param created when it was opened, epoch milliseconds
+ * @param lastActivity when it was last used, on the store's monotonic clock (milliseconds)
+ * @param inFlight requests of the session being answered right now
+ * @param streamOpen whether it holds its one GET (or legacy SSE) stream
+ * @param logLevel the level set by {@code logging/setLevel}, or {@code null}
+ * @param subscriptions the resource URIs it subscribed to
+ */
+record Session(
+        String id,
+        String endpoint,
+        String transport,
+        String protocolVersion,
+        JsonObject capabilities,
+        String clientName,
+        String clientVersion,
+        long created,
+        long lastActivity,
+        int inFlight,
+        boolean streamOpen,
+        String logLevel,
+        Set<String> subscriptions) {
+
+    static final String STREAMABLE_HTTP = "streamable-http";
+    static final String SSE = "sse";
+
+    Session {
+        subscriptions = Set.copyOf(subscriptions);
+    }
+
+    /** A session that has not negotiated anything yet. */
+    static Session opened(String id, String endpoint, String transport, long created, long now) {
+        return new Session(
+                id, endpoint, transport, null, new JsonObject(), null, null, created, now, 0, false, null, Set.of());
+    }
+
+    /**
+     * What {@code initialize} negotiated, from its params: the client's capabilities and its name and version, and
+     * nothing else of them. Lenient about shapes, which are checked before a session exists.
+     */
+    Session initialized(String version, JsonObject params) {
+        Object caps = params == null ? null : params.getValue("capabilities");
+        Object info = params == null ? null : params.getValue("clientInfo");
+        JsonObject client = info instanceof JsonObject o ? o : new JsonObject();
+        return new Session(
+                id,
+                endpoint,
+                transport,
+                version,
+                caps instanceof JsonObject c ? c.copy() : new JsonObject(),
+                client.getValue("name") instanceof String s ? s : null,
+                client.getValue("version") instanceof String s ? s : null,
+                created,
+                lastActivity,
+                inFlight,
+                streamOpen,
+                logLevel,
+                subscriptions);
+    }
+
+    /** Used at {@code now}; {@code calls} requests more (or fewer) in flight; the stream open or not. */
+    Session used(long now, int calls, boolean stream) {
+        return new Session(
+                id,
+                endpoint,
+                transport,
+                protocolVersion,
+                capabilities,
+                clientName,
+                clientVersion,
+                created,
+                now,
+                Math.max(0, inFlight + calls),
+                stream,
+                logLevel,
+                subscriptions);
+    }
+
+    Session withLogLevel(String level) {
+        return new Session(
+                id,
+                endpoint,
+                transport,
+                protocolVersion,
+                capabilities,
+                clientName,
+                clientVersion,
+                created,
+                lastActivity,
+                inFlight,
+                streamOpen,
+                level,
+                subscriptions);
+    }
+
+    /** Subscribed to {@code uri} ({@code add}) or not any more. */
+    Session withSubscription(String uri, boolean add) {
+        Set<String> next = new LinkedHashSet<>(subscriptions);
+        if (add) next.add(uri);
+        else next.remove(uri);
+        return new Session(
+                id,
+                endpoint,
+                transport,
+                protocolVersion,
+                capabilities,
+                clientName,
+                clientVersion,
+                created,
+                lastActivity,
+                inFlight,
+                streamOpen,
+                logLevel,
+                next);
+    }
+
+    /** Unused since {@code now - idleMs}: no request answered, no stream open, no activity in that time. */
+    boolean idle(long now, long idleMs) {
+        return inFlight == 0 && !streamOpen && now - lastActivity >= idleMs;
+    }
+}
