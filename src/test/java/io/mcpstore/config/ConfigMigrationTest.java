@@ -191,8 +191,10 @@ class ConfigMigrationTest {
             Path now = dir.resolve("now.yaml");
             try (Gateway file = serve(fileConfig("file", remote, basic), "key one")) {
                 servicesWork(file);
-                Run export = mcpstore(file.url(), "config", "export", "-o", now.toString());
+                // mcpstore config export > now.yaml
+                Run export = mcpstore(file.url(), "config", "export");
                 assertThat(export.exit()).as(export.err()).isZero();
+                Files.writeString(now, export.out());
             }
             String exported = Files.readString(now);
             assertThat(exported)
