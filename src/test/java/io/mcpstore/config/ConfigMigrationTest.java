@@ -214,6 +214,24 @@ class ConfigMigrationTest {
     }
 
     @Test
+    void aPostgresStoreSeededFromTheFileHoldsItsSecretsEncrypted() throws Exception {
+        try (GuardedUpstream remote = remoteUpstream();
+                GuardedUpstream basic = basicUpstream()) {
+            // "or just start it with the same file": the services of the file, plus the store line.
+            Path file = fileConfig("seeded", remote, basic);
+            String schema = "mcpstore_mig_" + RUN + "_seeded";
+            SCHEMAS.add(schema);
+            Files.writeString(
+                    file,
+                    "store: {type: postgres, url: \"" + URL + "\", schema: " + schema + "}\n" + Files.readString(file));
+            try (Gateway pg = serve(file, "key one")) {
+                servicesWork(pg);
+                assertThat(storedRows(schema)).contains("${enc:").doesNotContain(LITERAL, QUERY, PW);
+            }
+        }
+    }
+
+    @Test
     void differentOrMissingKeysAreRefusedNamingTheKeyAndARedactedExportKeepsWhatIsStored() throws Exception {
         try (GuardedUpstream remote = remoteUpstream();
                 GuardedUpstream basic = basicUpstream()) {
