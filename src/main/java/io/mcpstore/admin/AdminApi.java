@@ -9,6 +9,7 @@ import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.ConfigDocument;
 import io.mcpstore.config.ConfigException;
 import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.config.Secrets;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.upstream.UpstreamVerticle;
 import io.vertx.core.Future;
@@ -494,14 +495,19 @@ public final class AdminApi {
                 problem(ar.cause()).send(ctx);
                 return;
             }
-            JsonObject doc = ConfigDocument.redactDocument(ar.result().getJsonObject("document"));
+            JsonObject doc = ConfigDocument.exportDocument(ar.result().getJsonObject("document"));
             ctx.response().putHeader("ETag", "\"" + ar.result().getLong("revision") + "\"");
             switch (format) {
                 case "yaml" ->
                     ctx.response()
                             .putHeader("Content-Type", "application/yaml")
-                            .end("# MCPStore config, revision " + ar.result().getLong("revision")
-                                    + " (secrets redacted)\n" + ConfigDocument.toYaml(doc));
+                            .end("# MCPStore config, revision " + ar.result().getLong("revision") + "\n"
+                                    + (Secrets.exportsSealed()
+                                            ? "# Secrets are encrypted with this gateway's MCPSTORE_SECRET_KEY: import"
+                                                    + " into a gateway with the same key.\n"
+                                            : "# Secrets are left out as '***' (no MCPSTORE_SECRET_KEY): an import"
+                                                    + " keeps what the importing gateway stores for them.\n")
+                                    + ConfigDocument.toYaml(doc));
                 case "json" -> json(ctx, 200, doc);
                 case "mcpServers", "mcpservers" -> json(ctx, 200, ConfigDocument.toMcpServers(doc));
                 default ->

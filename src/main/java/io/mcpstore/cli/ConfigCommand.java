@@ -25,7 +25,11 @@ import picocli.CommandLine.Spec;
         })
 public final class ConfigCommand {
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Print the config (secrets redacted).")
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Print the config: references as written, secrets encrypted with the gateway's key (or *** without one).")
     static final class Export implements Callable<Integer> {
         @Mixin
         AdminClient client;

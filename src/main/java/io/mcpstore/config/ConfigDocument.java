@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,9 +26,7 @@ public final class ConfigDocument {
     public static final List<String> PASSED_THROUGH = List.of("users", "keys", "roles");
 
     /** What the API shows instead of a secret. A write that sends it back keeps the stored value. */
-    public static final String REDACTED = "***";
-
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?}");
+    public static final String REDACTED = Secrets.REDACTED;
 
     /** The revised sections of {@code config}, in canonical form. */
     public static JsonObject of(JsonObject config) {
@@ -69,64 +66,55 @@ public final class ConfigDocument {
         return doc;
     }
 
-    /** A service entry as the API shows it: env and header values redacted unless they are {@code ${env:…}}. */
+    /** A service entry as the API shows it: its secrets redacted (see {@link Secrets}). */
     public static JsonObject redact(JsonObject entry) {
-        JsonObject out = entry.copy();
-        for (String field : List.of("env", "headers")) {
-            JsonObject values = out.getJsonObject(field);
-            if (values == null) continue;
-            JsonObject shown = new JsonObject();
-            values.forEach(e -> shown.put(e.getKey(), shownValue(String.valueOf(e.getValue()))));
-            out.put(field, shown);
-        }
-        return out;
+        return Secrets.redact(entry);
     }
 
-    /** The document with every service entry redacted. */
+    /** The document with every service entry redacted: what the API shows of a revision. */
     public static JsonObject redactDocument(JsonObject document) {
+        return services(document, Secrets::redact);
+    }
+
+    /**
+     * The document as an export carries it: references as written, secrets sealed with this gateway's key (or, with
+     * none, left out as {@code ***}); see {@link Secrets#export}.
+     */
+    public static JsonObject exportDocument(JsonObject document) {
+        return services(document, Secrets::export);
+    }
+
+    /** The document with every service's literal secrets sealed, when a key is set (a seed for a new store). */
+    public static JsonObject sealDocument(JsonObject document) {
+        if (SecretBox.current() == null) return document;
+        JsonObject out = document.copy();
+        JsonObject services = out.getJsonObject("services");
+        if (services == null) return out;
+        JsonObject sealed = new JsonObject();
+        services.forEach(e -> sealed.put(
+                e.getKey(),
+                e.getValue() instanceof JsonObject o
+                        ? Secrets.accept(o, null, "services." + e.getKey())
+                        : e.getValue()));
+        return out.put("services", sealed);
+    }
+
+    /**
+     * {@code entry} made ready to be stored: {@code ***} sent back keeps the value stored in {@code old}, every
+     * {@code ${enc:…}} must open with this gateway's key, literal secrets sealed when a key is set.
+     */
+    public static JsonObject accept(JsonObject entry, JsonObject old, String key) {
+        return Secrets.accept(entry, old, key);
+    }
+
+    private static JsonObject services(JsonObject document, java.util.function.UnaryOperator<JsonObject> f) {
         JsonObject out = document.copy();
         JsonObject services = out.getJsonObject("services");
         if (services != null) {
             JsonObject shown = new JsonObject();
-            services.forEach(e -> shown.put(e.getKey(), redact((JsonObject) e.getValue())));
+            services.forEach(
+                    e -> shown.put(e.getKey(), e.getValue() instanceof JsonObject o ? f.apply(o) : e.getValue()));
             out.put("services", shown);
-        }
-        return out;
-    }
-
-    private static String shownValue(String value) {
-        return ENV_REFERENCE.matcher(value).matches() ? value : REDACTED;
-    }
-
-    /** {@code entry} with every redacted env/header value sent back replaced by the value stored in {@code old}. */
-    public static JsonObject unredact(JsonObject entry, JsonObject old, String key) {
-        JsonObject out = entry.copy();
-        for (String field : List.of("env", "headers")) {
-            Object values = out.getValue(field);
-            if (!(values instanceof JsonObject given)) continue;
-            JsonObject stored = old == null ? new JsonObject() : old.getJsonObject(field, new JsonObject());
-            for (String k : List.copyOf(given.fieldNames())) {
-                if (REDACTED.equals(given.getValue(k))) {
-                    if (stored.getValue(k) != null) given.put(k, stored.getValue(k));
-                    else
-                        throw new ConfigException(
-                                key + "." + field + "." + k, "is '" + REDACTED + "' (redacted) but no value is stored");
-                }
-            }
-        }
-        return out;
-    }
-
-    /** {@code entry} with its literal env and header values encrypted, when a key is configured. */
-    public static JsonObject seal(JsonObject entry) {
-        SecretBox box = SecretBox.current();
-        if (box == null) return entry;
-        JsonObject out = entry.copy();
-        for (String field : List.of("env", "headers")) {
-            if (!(out.getValue(field) instanceof JsonObject values)) continue;
-            JsonObject sealed = new JsonObject();
-            values.forEach(e -> sealed.put(e.getKey(), e.getValue() instanceof String v ? box.seal(v) : e.getValue()));
-            out.put(field, sealed);
         }
         return out;
     }
@@ -148,12 +136,15 @@ public final class ConfigDocument {
         return services;
     }
 
-    /** The services of {@code document} as the {@code mcpServers} JSON of MCP clients (redacted). */
+    /**
+     * The services of {@code document} as the {@code mcpServers} JSON of MCP clients; give it a redacted or exported
+     * document.
+     */
     public static JsonObject toMcpServers(JsonObject document) {
         JsonObject servers = new JsonObject();
         JsonObject services = document.getJsonObject("services", new JsonObject());
         for (String name : services.fieldNames()) {
-            JsonObject e = redact(services.getJsonObject(name));
+            JsonObject e = services.getJsonObject(name);
             JsonObject out = new JsonObject();
             if (e.getValue("command") != null) {
                 out.put("command", e.getValue("command")).put("args", e.getValue("args", new JsonArray()));

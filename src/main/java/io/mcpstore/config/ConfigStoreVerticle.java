@@ -50,6 +50,8 @@ public final class ConfigStoreVerticle extends VerticleBase {
             default -> new FileConfigStore(vertx, null, raw -> ConfigDocument.validate(base, raw));
         };
         JsonObject initial = ConfigDocument.of(base);
+        // A new database is seeded from the file: its literal secrets go in sealed (the file itself is the user's).
+        if ("postgres".equals(settings.type())) initial = ConfigDocument.sealDocument(initial);
         var bus = vertx.eventBus();
         return store.start(initial, this::changedOutside).compose(head -> {
             adopt(head.number(), head.document());
@@ -229,8 +231,7 @@ public final class ConfigStoreVerticle extends VerticleBase {
                             new StoreException(StoreException.Kind.CONFLICT, "service '" + name + "' already exists"));
                 }
                 ServiceConfig.fromJson(name, entry, "services." + name); // names the key before anything else
-                JsonObject stored = ConfigDocument.seal(
-                        ConfigDocument.unredact(entry, services.getJsonObject(name), "services." + name));
+                JsonObject stored = ConfigDocument.accept(entry, services.getJsonObject(name), "services." + name);
                 boolean existed = services.containsKey(name);
                 services.put(name, stored);
                 return Future.succeededFuture(
@@ -285,11 +286,11 @@ public final class ConfigStoreVerticle extends VerticleBase {
                     unredacted.put(
                             s,
                             e instanceof JsonObject o
-                                    ? ConfigDocument.seal(ConfigDocument.unredact(
+                                    ? ConfigDocument.accept(
                                             o,
                                             document.getJsonObject("services", new JsonObject())
                                                     .getJsonObject(s),
-                                            "services." + s))
+                                            "services." + s)
                                     : e);
                 }
                 doc.put("services", unredacted);

@@ -12,9 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts the secrets the store keeps, when a key is configured ({@code MCPSTORE_SECRET_KEY}, or the system
- * property {@code mcpstore.secretKey}): a literal {@code env} or {@code headers} value written through the API is
- * stored as {@code ${enc:…}} (AES-256-GCM, key = SHA-256 of the configured key) and decrypted only when the upstream
- * starts. Without a key, literal values are stored as given.
+ * property {@code mcpstore.secretKey}): a literal secret ({@link Secrets} says which parts of an entry are) written
+ * through the API or an import is stored as {@code ${enc:…}} (AES-256-GCM, key = SHA-256 of the configured key) and
+ * decrypted only when the upstream starts; an export carries it sealed the same way. Without a key, literal values are
+ * stored as given.
  */
 public final class SecretBox {
     private static final String PREFIX = "${enc:";

@@ -61,6 +61,7 @@ public record ServiceConfig(
     public static final int DEFAULT_MAX_RESTARTS = 10;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
 
     public ServiceConfig {
         args = List.copyOf(args);
@@ -129,7 +130,10 @@ public record ServiceConfig(
                 (Boolean) enabled);
     }
 
-    /** The entry as the deployment config of its upstream verticle (and as the API shows it, minus secrets). */
+    /**
+     * The entry as the deployment config of its upstream verticle, secrets as stored; anything shown goes through
+     * {@link Secrets#redact} first.
+     */
     public JsonObject toJson() {
         JsonObject json = new JsonObject().put("name", name).put("transport", transport.id());
         if (command != null) json.put("command", command).put("args", new JsonArray(new ArrayList<>(args)));
@@ -149,16 +153,26 @@ public record ServiceConfig(
         return fromJson(name, json, "services." + name);
     }
 
+    /**
+     * Checks the URL's shape, with each reference ({@code ${env:…}}, {@code ${enc:…}}: resolved when the upstream
+     * starts) standing for a plain word; messages show it redacted (see {@link Secrets}).
+     */
     private static void validateUrl(String url, String key) {
+        String shown = Secrets.redactUrl(url);
         try {
-            URI uri = new URI(url);
+            URI uri = new URI(REFERENCE.matcher(url).replaceAll("x"));
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new ConfigException(key, "must be an http:// or https:// URL, got '" + url + "'");
+                throw new ConfigException(key, "must be an http:// or https:// URL, got '" + shown + "'");
             }
-            if (uri.getHost() == null) throw new ConfigException(key, "has no host: '" + url + "'");
+            if (uri.getHost() == null) throw new ConfigException(key, "has no host: '" + shown + "'");
         } catch (java.net.URISyntaxException e) {
-            throw new ConfigException(key, "is not a valid URL: " + e.getMessage());
+            throw new ConfigException(key, "is not a valid URL: '" + shown + "'" + urlProblem(e));
         }
+    }
+
+    /** What is wrong, without the URL itself (the exception's message quotes it whole). */
+    private static String urlProblem(java.net.URISyntaxException e) {
+        return " (" + e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + ")";
     }
 
     static String string(JsonObject json, String field, String key) {

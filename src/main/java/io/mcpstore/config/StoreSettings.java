@@ -65,8 +65,7 @@ public record StoreSettings(String type, String file, String url, String schema)
     public JsonObject describe() {
         JsonObject json = new JsonObject().put("type", type);
         if (file != null) json.put("file", file);
-        if (url != null)
-            json.put("url", url.replaceAll("//([^:@/]+):[^@/]*@", "//$1:" + ConfigDocument.REDACTED + "@"));
+        if (url != null) json.put("url", Secrets.redactUrl(url));
         if (schema != null) json.put("schema", schema);
         return json;
     }

@@ -1,6 +1,7 @@
 package io.mcpstore.upstream;
 
 import io.mcpstore.config.Placeholders;
+import io.mcpstore.config.Secrets;
 import io.mcpstore.config.ServiceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -17,6 +18,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,7 +44,7 @@ final class HttpEndpoint {
 
     /** Throws {@link io.mcpstore.config.ConfigException} when a header references an unset variable. */
     HttpEndpoint(Vertx vertx, ServiceConfig service, Logger log) {
-        this.headers = Placeholders.resolve(service.headers());
+        this.headers = withUserInfo(Placeholders.resolve(service.headers()), Placeholders.resolve(service.url()));
         this.service = service.name();
         this.log = log;
         this.client = vertx.createHttpClient(
@@ -49,14 +52,36 @@ final class HttpEndpoint {
                 new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
     }
 
+    /**
+     * The service's headers, plus {@code Authorization: Basic …} from the URL's user info when it has one and the
+     * headers do not authorize already (what curl and browsers do with {@code http://user:password@host/}).
+     */
+    private static Map<String, String> withUserInfo(Map<String, String> headers, String url) {
+        String userInfo;
+        try {
+            userInfo = java.net.URI.create(url).getRawUserInfo();
+        } catch (IllegalArgumentException notAUrl) {
+            return headers; // send() names the problem, redacted
+        }
+        if (userInfo == null || headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+            return headers;
+        }
+        String decoded = java.net.URLDecoder.decode(userInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+        Map<String, String> out = new java.util.LinkedHashMap<>(headers);
+        out.put(
+                "Authorization",
+                "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8)));
+        return out;
+    }
+
     /** Sends a request with the service's headers plus {@code extra}; completes when the response head arrives. */
     Future<HttpClientResponse> send(HttpMethod method, String url, Map<String, String> extra, Buffer body) {
         java.net.URL parsed = urls.get(url);
         if (parsed == null) {
             try {
-                parsed = java.net.URI.create(url).toURL();
+                parsed = java.net.URI.create(Placeholders.resolve(url)).toURL();
             } catch (java.net.MalformedURLException | IllegalArgumentException e) {
-                return Future.failedFuture(new IllegalArgumentException("not a valid URL: " + url, e));
+                return Future.failedFuture(new IllegalArgumentException("not a valid URL: " + Secrets.redactUrl(url)));
             }
             urls.put(url, parsed);
         }

@@ -1,5 +1,7 @@
 package io.mcpstore.upstream;
 
+import io.mcpstore.config.Placeholders;
+import io.mcpstore.config.Secrets;
 import io.mcpstore.config.ServiceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -63,7 +65,7 @@ final class SseTransport implements Transport {
                         null)
                 .compose(response -> {
                     if (response.statusCode() != 200 || !HttpEndpoint.isEventStream(response)) {
-                        return http.unexpected("GET " + service.url(), response);
+                        return http.unexpected("GET " + Secrets.redactUrl(service.url()), response);
                     }
                     stream = response;
                     HttpEndpoint.stream(response, parser, broken -> {
@@ -79,7 +81,7 @@ final class SseTransport implements Transport {
     }
 
     private void onEndpoint(String endpoint, Promise<Void> endpointKnown) {
-        URI base = URI.create(service.url());
+        URI base = URI.create(Placeholders.resolve(service.url()));
         URI resolved;
         try {
             resolved = base.resolve(endpoint.strip());
@@ -90,7 +92,8 @@ final class SseTransport implements Transport {
         // Messages carry the service's headers (credentials): only to the server we connected to.
         if (!Objects.equals(base.getScheme(), resolved.getScheme())
                 || !Objects.equals(base.getAuthority(), resolved.getAuthority())) {
-            endpointKnown.tryFail("it named a message endpoint on another origin: " + resolved);
+            endpointKnown.tryFail(
+                    "it named a message endpoint on another origin: " + Secrets.redactUrl(resolved.toString()));
             return;
         }
         postUrl = resolved.toString();
@@ -107,7 +110,7 @@ final class SseTransport implements Transport {
                         message.toBuffer())
                 .compose(response -> response.statusCode() / 100 == 2
                         ? response.body().<Void>mapEmpty()
-                        : http.unexpected("POST " + postUrl, response));
+                        : http.unexpected("POST " + Secrets.redactUrl(postUrl), response));
     }
 
     @Override
@@ -120,7 +123,7 @@ final class SseTransport implements Transport {
 
     @Override
     public JsonObject describe() {
-        JsonObject out = new JsonObject().put("url", service.url());
-        return postUrl == null ? out : out.put("endpoint", postUrl);
+        JsonObject out = new JsonObject().put("url", Secrets.redactUrl(service.url()));
+        return postUrl == null ? out : out.put("endpoint", Secrets.redactUrl(postUrl));
     }
 }

@@ -1,5 +1,6 @@
 package io.mcpstore.upstream;
 
+import io.mcpstore.config.Secrets;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
@@ -108,7 +109,7 @@ final class StreamableHttpTransport implements Transport {
                     "the server no longer knows session " + sentSession + " (HTTP " + status + ")",
                     sessionId != null && !sessionId.equals(sentSession)));
         }
-        if (status / 100 != 2) return http.unexpected("POST " + service.url(), response);
+        if (status / 100 != 2) return http.unexpected("POST " + Secrets.redactUrl(service.url()), response);
         if (McpMethods.INITIALIZE.equals(method)) sessionId = response.getHeader(SESSION_HEADER);
         if (McpMethods.NOTIFICATIONS_INITIALIZED.equals(method)) openEventStream();
         if (HttpEndpoint.isEventStream(response)) {
@@ -283,7 +284,7 @@ final class StreamableHttpTransport implements Transport {
 
     @Override
     public JsonObject describe() {
-        JsonObject out = new JsonObject().put("url", service.url());
+        JsonObject out = new JsonObject().put("url", Secrets.redactUrl(service.url()));
         if (sessionId != null) out.put("session", sessionId);
         if (protocolVersion != null) out.put("protocolVersion", protocolVersion);
         return out.put("eventStream", eventStream != null);
