@@ -125,11 +125,9 @@ final class HttpEndpoint {
                     return Future.failedFuture(new java.io.IOException("the call ended before its request was sent"));
                 }
                 h.request = request;
-                request.response()
-                        .compose(HttpClientResponse::end)
-                        .onComplete(ended -> {
-                            if (held.get(call) == h) held.remove(call);
-                        });
+                request.response().compose(HttpClientResponse::end).onComplete(ended -> {
+                    if (held.get(call) == h) held.remove(call);
+                });
             }
             return body == null ? request.send() : request.send(body);
         });
@@ -182,7 +180,8 @@ final class HttpEndpoint {
     }
 
     /** An SSE parser of at most {@code maxMessageBytes} per event; a larger event goes to {@code tooLarge}. */
-    SseParser parser(java.util.function.Consumer<SseParser.Event> events, java.util.function.Consumer<byte[]> tooLarge) {
+    SseParser parser(
+            java.util.function.Consumer<SseParser.Event> events, java.util.function.Consumer<byte[]> tooLarge) {
         return new SseParser(events, decoder.maxBytes(), tooLarge);
     }
 

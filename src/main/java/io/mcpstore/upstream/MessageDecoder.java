@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.mcpstore.protocol.JsonRpc;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 
 /**

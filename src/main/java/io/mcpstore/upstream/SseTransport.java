@@ -55,8 +55,7 @@ final class SseTransport implements Transport {
                         case "endpoint" -> onEndpoint(event.data(), endpointKnown);
                         case "message" -> messages.accept(event);
                         default ->
-                            log.debug(
-                                    "service '{}' sent an SSE event '{}', ignored", service.name(), event.event());
+                            log.debug("service '{}' sent an SSE event '{}', ignored", service.name(), event.event());
                     }
                 },
                 http.tooLargeTo(

@@ -126,7 +126,9 @@ final class StdioTransport implements Transport {
         String failure = null;
         try {
             LineReader.read(
-                    p.getInputStream(), decoder.maxBytes(), (bytes, length, cut) -> onStdout(bytes, length, cut, inbound));
+                    p.getInputStream(),
+                    decoder.maxBytes(),
+                    (bytes, length, cut) -> onStdout(bytes, length, cut, inbound));
         } catch (IOException ended) {
             // the process ended or we closed the stream: the exit says why
         } catch (RuntimeException | Error e) { // never a reader that dies silently, leaving calls to time out

@@ -57,12 +57,19 @@ class ChildEnvironmentTest {
                     inheritEnv: true
                 """.formatted(Upstreams.JAVA, classpath, CANARY));
         ProcessBuilder builder = new ProcessBuilder(
-                        Upstreams.JAVA, "-cp", classpath, "io.mcpstore.Main", "--config", config.toString(), "--port", "0")
+                        Upstreams.JAVA,
+                        "-cp",
+                        classpath,
+                        "io.mcpstore.Main",
+                        "--config",
+                        config.toString(),
+                        "--port",
+                        "0")
                 .redirectError(dir.resolve("stderr.log").toFile());
         builder.environment().put(CANARY, "s3cr3t");
         gateway = builder.start();
-        String line = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
+        String line =
+                new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertThat(line).as("the gateway's first line").startsWith("MCPStore listening on ");
         String url = line.substring("MCPStore listening on ".length());
 

@@ -95,7 +95,8 @@ class UpstreamHttpConnectionsTest {
             return;
         }
         if (request.method() != HttpMethod.POST) {
-            response.setStatusCode(request.method() == HttpMethod.DELETE ? 200 : 405).end();
+            response.setStatusCode(request.method() == HttpMethod.DELETE ? 200 : 405)
+                    .end();
             return;
         }
         boolean legacy = request.path().equals("/message");
@@ -131,7 +132,9 @@ class UpstreamHttpConnectionsTest {
                 new JsonObject()
                         .put("protocolVersion", "2025-11-25")
                         .put("capabilities", new JsonObject().put("tools", new JsonObject()))
-                        .put("serverInfo", new JsonObject().put("name", "stalling").put("version", "1"));
+                        .put(
+                                "serverInfo",
+                                new JsonObject().put("name", "stalling").put("version", "1"));
             case "tools/list" ->
                 new JsonObject()
                         .put(
@@ -148,7 +151,9 @@ class UpstreamHttpConnectionsTest {
                         .put(
                                 "content",
                                 new JsonArray()
-                                        .add(new JsonObject().put("type", "text").put("text", "echoed")));
+                                        .add(new JsonObject()
+                                                .put("type", "text")
+                                                .put("text", "echoed")));
             default -> new JsonObject();
         };
     }

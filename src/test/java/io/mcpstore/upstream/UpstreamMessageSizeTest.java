@@ -114,9 +114,7 @@ class UpstreamMessageSizeTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void anSseEventOverTheLimitIsAnErrorAndTheNextCallWorks(Vertx vertx) throws Exception {
         probe = overHttp(
-                vertx,
-                FixtureOptions.defaults().withSseResponses(true),
-                new JsonObject().put("maxMessageBytes", MIB));
+                vertx, FixtureOptions.defaults().withSseResponses(true), new JsonObject().put("maxMessageBytes", MIB));
 
         JsonObject reply = call("big", 5 * MIB);
 
@@ -131,7 +129,9 @@ class UpstreamMessageSizeTest {
 
     private static void assertTooLarge(JsonObject reply) {
         assertThat(reply.getJsonObject("error"))
-                .as("the call's answer: %s", reply.encode().substring(0, Math.min(300, reply.encode().length())))
+                .as(
+                        "the call's answer: %s",
+                        reply.encode().substring(0, Math.min(300, reply.encode().length())))
                 .isNotNull();
         assertThat(reply.getJsonObject("error").getString("message"))
                 .contains("larger than")
@@ -162,16 +162,13 @@ class UpstreamMessageSizeTest {
     }
 
     private JsonObject call(String tool, int size) throws Exception {
-        JsonObject params = new JsonObject()
-                .put("name", tool)
-                .put("arguments", new JsonObject().put("size", size));
+        JsonObject params = new JsonObject().put("name", tool).put("arguments", new JsonObject().put("size", size));
         return probe.call("tools/call", params).await(60, TimeUnit.SECONDS);
     }
 
     private JsonObject echo() throws Exception {
-        JsonObject params = new JsonObject()
-                .put("name", "echo")
-                .put("arguments", new JsonObject().put("text", "after"));
+        JsonObject params =
+                new JsonObject().put("name", "echo").put("arguments", new JsonObject().put("text", "after"));
         return probe.call("tools/call", params).await(30, TimeUnit.SECONDS);
     }
 
