@@ -25,7 +25,9 @@ public record ServiceConfig(
         long timeoutMs,
         long pingIntervalMs,
         int maxRestarts,
-        boolean enabled) {
+        boolean enabled,
+        long maxMessageBytes,
+        boolean inheritEnv) {
 
     public enum Transport {
         STDIO("stdio"),
@@ -59,6 +61,10 @@ public record ServiceConfig(
     public static final long DEFAULT_TIMEOUT_MS = 60_000;
     public static final long DEFAULT_PING_INTERVAL_MS = 30_000;
     public static final int DEFAULT_MAX_RESTARTS = 10;
+    /** The largest message an upstream may send (one stdout line, one HTTP body, one SSE event): 64 MiB. */
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
+    /** Above this a message cannot be held in one Java array or string anyway. */
+    static final long MAX_MESSAGE_BYTES_LIMIT = Integer.MAX_VALUE - 64;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -115,6 +121,14 @@ public record ServiceConfig(
         long maxRestarts = nonNegativeLong(json, "maxRestarts", DEFAULT_MAX_RESTARTS, key);
         Object enabled = json.getValue("enabled", Boolean.TRUE);
         if (!(enabled instanceof Boolean)) throw new ConfigException(key + ".enabled", "must be true or false");
+        long maxMessageBytes = positiveLong(json, "maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, key);
+        if (maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
+            throw new ConfigException(key + ".maxMessageBytes", "must be at most " + MAX_MESSAGE_BYTES_LIMIT);
+        }
+        Object inheritEnv = json.getValue("inheritEnv", Boolean.FALSE);
+        if (!(inheritEnv instanceof Boolean)) {
+            throw new ConfigException(key + ".inheritEnv", "must be true or false");
+        }
         return new ServiceConfig(
                 name,
                 transport,
@@ -127,7 +141,9 @@ public record ServiceConfig(
                 timeoutMs,
                 pingMs,
                 (int) Math.min(maxRestarts, Integer.MAX_VALUE),
-                (Boolean) enabled);
+                (Boolean) enabled,
+                maxMessageBytes,
+                (Boolean) inheritEnv);
     }
 
     /**
@@ -141,10 +157,14 @@ public record ServiceConfig(
         if (cwd != null) json.put("cwd", cwd);
         if (url != null) json.put("url", url);
         if (!headers.isEmpty()) json.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
-        return json.put("timeoutMs", timeoutMs)
+        json.put("timeoutMs", timeoutMs)
                 .put("pingIntervalMs", pingIntervalMs)
                 .put("maxRestarts", maxRestarts)
                 .put("enabled", enabled);
+        // Written only when set, so that exports and the file store stay as they were for everyone else.
+        if (maxMessageBytes != DEFAULT_MAX_MESSAGE_BYTES) json.put("maxMessageBytes", maxMessageBytes);
+        if (inheritEnv) json.put("inheritEnv", true);
+        return json;
     }
 
     /** Reads back what {@link #toJson()} wrote (a verticle's {@code config()}). */

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,59 @@ final class ChildProcesses {
         // Deregister on its own exit too, so a crashed child does not linger in the set.
         process.onExit().thenRun(() -> LIVE.remove(process));
         if (shuttingDown) end(process, Duration.ZERO); // the hook may have iterated before we were added
+    }
+
+    /**
+     * What a child gets from the gateway's environment unless its service sets {@code inheritEnv: true}: what
+     * programs need to run — find commands, a home and a temp directory, a user, a locale, a time zone, a terminal
+     * type, and on Windows the system's own directories — and nothing that could be one of the gateway's secrets.
+     */
+    static final Set<String> PASSED_ON = Set.of(
+            "PATH",
+            "HOME",
+            "USER",
+            "LOGNAME",
+            "SHELL",
+            "TMPDIR",
+            "LANG",
+            "LANGUAGE",
+            "TZ",
+            "TERM",
+            // Windows (variable names there are case-insensitive)
+            "SYSTEMROOT",
+            "SYSTEMDRIVE",
+            "WINDIR",
+            "COMSPEC",
+            "PATHEXT",
+            "TEMP",
+            "TMP",
+            "USERNAME",
+            "USERPROFILE",
+            "HOMEDRIVE",
+            "HOMEPATH",
+            "APPDATA",
+            "LOCALAPPDATA",
+            "PROGRAMDATA",
+            "PROGRAMFILES",
+            "PROGRAMFILES(X86)",
+            "COMMONPROGRAMFILES",
+            "NUMBER_OF_PROCESSORS",
+            "PROCESSOR_ARCHITECTURE",
+            "OS");
+
+    /**
+     * Turns {@code environment} (a ProcessBuilder's, which starts as the gateway's own) into a child's: the {@link
+     * #PASSED_ON} variables and the locale's {@code LC_*}, or everything when {@code inherit}; then the service's
+     * own {@code env} on top.
+     */
+    static void environment(Map<String, String> environment, Map<String, String> own, boolean inherit) {
+        if (!inherit) environment.keySet().removeIf(name -> !passedOn(name));
+        environment.putAll(own);
+    }
+
+    private static boolean passedOn(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        return PASSED_ON.contains(upper) || upper.startsWith("LC_");
     }
 
     static boolean shuttingDown() {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * JSON-RPC over one {@link Transport}: assigns ids, correlates responses, times calls out (and tells the server with
@@ -150,18 +151,45 @@ final class JsonRpcPeer {
     private void settle(long id, JsonObject response, Throwable failure) {
         Pending p = pending.remove(id);
         if (p == null) return;
-        if (failure != null) p.promise().fail(failure);
-        else p.promise().complete(response);
+        if (failure != null) {
+            // Timed out, cancelled, lost: whatever the transport still holds for it (an HTTP request) is let go.
+            transport.abandon(id);
+            p.promise().fail(failure);
+        } else {
+            p.promise().complete(response);
+        }
     }
 
     private void receive(JsonObject message) {
         if (JsonRpc.isResponse(message)) {
-            Long id = idOf(message.getValue("id"));
-            if (id != null) settle(id, message, null);
+            Object raw = message.getValue("id");
+            Long id = idOf(raw);
+            if (id != null) {
+                settle(id, message, null);
+            } else if (raw == null && message.containsKey("error")) {
+                unattributed(message);
+            }
         } else if (JsonRpc.isRequest(message)) {
             answer(message);
         } else if (JsonRpc.isNotification(message)) {
             notifications.handle(message);
+        }
+    }
+
+    /**
+     * An error that names no request (JSON-RPC's null id: the server, or our transport for a message too large to
+     * read, could not tell which): it can only be the call in flight if there is exactly one; else it is logged.
+     */
+    private void unattributed(JsonObject error) {
+        if (pending.size() == 1) {
+            settle(pending.keySet().iterator().next(), error, null);
+        } else {
+            LoggerFactory.getLogger("mcpstore.upstream." + service)
+                    .warn(
+                            "service '{}' sent an error for no request in particular ({} calls in flight): {}",
+                            service,
+                            pending.size(),
+                            error.getValue("error"));
         }
     }
 

@@ -51,18 +51,21 @@ final class SseTransport implements Transport {
         Consumer<SseParser.Event> messages = http.eventsTo(m -> {
             if (!closing) inbound.handle(m);
         });
-        SseParser parser = new SseParser(event -> {
-            switch (event.event()) {
-                case "endpoint" -> onEndpoint(event.data(), endpointKnown);
-                case "message" -> messages.accept(event);
-                default -> log.debug("service '{}' sent an SSE event '{}', ignored", service.name(), event.event());
-            }
-        });
-        return http.send(
-                        HttpMethod.GET,
-                        service.url(),
-                        Map.of(HttpHeaders.ACCEPT.toString(), HttpEndpoint.EVENT_STREAM),
-                        null)
+        SseParser parser = http.parser(
+                event -> {
+                    switch (event.event()) {
+                        case "endpoint" -> onEndpoint(event.data(), endpointKnown);
+                        case "message" -> messages.accept(event);
+                        default ->
+                            log.debug("service '{}' sent an SSE event '{}', ignored", service.name(), event.event());
+                    }
+                },
+                http.tooLargeTo(
+                        m -> {
+                            if (!closing) inbound.handle(m);
+                        },
+                        null));
+        return http.openStream(service.url(), Map.of(HttpHeaders.ACCEPT.toString(), HttpEndpoint.EVENT_STREAM))
                 .compose(response -> {
                     if (response.statusCode() != 200 || !HttpEndpoint.isEventStream(response)) {
                         return http.unexpected("GET " + Secrets.redactUrl(service.url()), response);
@@ -103,14 +106,23 @@ final class SseTransport implements Transport {
     @Override
     public Future<Void> send(JsonObject message) {
         if (postUrl == null || closing) return Future.failedFuture(new IOException("transport is not connected"));
+        // The answer comes on the event stream; the POST's own response is held under the call until it ends.
+        Object id = message.getValue("id");
+        Long call = io.mcpstore.protocol.JsonRpc.isRequest(message) && id instanceof Number n ? n.longValue() : null;
         return http.send(
                         HttpMethod.POST,
                         postUrl,
                         Map.of(HttpHeaders.CONTENT_TYPE.toString(), HttpEndpoint.JSON),
-                        message.toBuffer())
+                        message.toBuffer(),
+                        call)
                 .compose(response -> response.statusCode() / 100 == 2
-                        ? response.body().<Void>mapEmpty()
+                        ? HttpEndpoint.discard(response)
                         : http.unexpected("POST " + Secrets.redactUrl(postUrl), response));
+    }
+
+    @Override
+    public void abandon(long id) {
+        if (http != null) http.release(id);
     }
 
     @Override

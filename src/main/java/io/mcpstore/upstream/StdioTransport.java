@@ -8,14 +8,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +32,11 @@ import org.slf4j.LoggerFactory;
  * reader, a stderr reader and a stdin writer, so that nothing here ever blocks an event loop.
  */
 final class StdioTransport implements Transport {
+    /** The stderr an operator sees in the status: the last lines, each cut at a few KiB, so at most ~200 KiB. */
     private static final int STDERR_TAIL = 50;
+
+    private static final int STDERR_LINE_MAX = 4096;
+    static final String CUT_MARKER = "… [line cut at " + STDERR_LINE_MAX + " bytes]";
     private static final int LOGGED_LINE_MAX = 300;
     /** How long a server may take to leave on its own after stdin closes, before it is signalled. */
     private static final Duration STDIN_CLOSE_GRACE = Duration.ofSeconds(1);
@@ -49,6 +48,7 @@ final class StdioTransport implements Transport {
     private final Logger log;
     private final Deque<String> stderrTail = new ArrayDeque<>(); // guarded by itself: written by the stderr thread
     private final ExecutorService stdin;
+    private final MessageDecoder decoder;
 
     private Context context;
     /** What the reader and writer threads hand back to the verticle's context. */
@@ -70,6 +70,7 @@ final class StdioTransport implements Transport {
         this.log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         this.stdin = Executors.newSingleThreadExecutor(daemon("mcpstore-stdin-" + service.name()));
         this.writes = new Batches<>(stdin, this::write);
+        this.decoder = new MessageDecoder(service.name(), service.maxMessageBytes());
     }
 
     @Override
@@ -98,7 +99,8 @@ final class StdioTransport implements Transport {
         command.add(Placeholders.resolve(service.command()));
         service.args().forEach(arg -> command.add(Placeholders.resolve(arg)));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(Placeholders.resolve(service.env())); // merged onto the gateway's own
+        // References in the service's env are resolved from the gateway's environment: how secrets are passed on.
+        ChildProcesses.environment(builder.environment(), Placeholders.resolve(service.env()), service.inheritEnv());
         if (service.cwd() != null) builder.directory(new File(Placeholders.resolve(service.cwd())));
         return builder;
     }
@@ -110,24 +112,44 @@ final class StdioTransport implements Transport {
         String name = service.name();
         daemon("mcpstore-stdout-" + name, () -> readStdout(started, inbound, closed))
                 .start();
-        daemon("mcpstore-stderr-" + name, () -> readLines(started.getErrorStream(), this::onStderr))
+        daemon("mcpstore-stderr-" + name, () -> {
+                    try {
+                        LineReader.read(started.getErrorStream(), STDERR_LINE_MAX, this::onStderr);
+                    } catch (IOException ended) {
+                        // the process ended or we closed the stream
+                    }
+                })
                 .start();
     }
 
     private void readStdout(Process p, Handler<JsonObject> inbound, Handler<Throwable> closed) {
-        readLines(p.getInputStream(), line -> onStdout(line, inbound));
-        String reason = exitReason(p);
+        String failure = null;
+        try {
+            LineReader.read(
+                    p.getInputStream(),
+                    decoder.maxBytes(),
+                    (bytes, length, cut) -> onStdout(bytes, length, cut, inbound));
+        } catch (IOException ended) {
+            // the process ended or we closed the stream: the exit says why
+        } catch (RuntimeException | Error e) { // never a reader that dies silently, leaving calls to time out
+            failure = "reading its stdout failed: " + e;
+        }
+        String reason = failure != null ? failure : exitReason(p);
         inbox.offer(
                 () -> { // after every message read before it
                     if (!closeRequested) closed.handle(new IOException(reason));
                 });
     }
 
-    private void onStdout(String line, Handler<JsonObject> inbound) {
-        if (line.isBlank()) return;
+    private void onStdout(byte[] line, int length, boolean cut, Handler<JsonObject> inbound) {
+        if (cut) {
+            onTooLarge(line, inbound);
+            return;
+        }
+        if (isBlank(line, length)) return;
         Object decoded;
         try {
-            decoded = Json.decodeValue(line); // parsed here, on the reader thread, not on the event loop
+            decoded = decoder.decode(line, 0, length); // parsed here, on the reader thread, not on the event loop
         } catch (DecodeException notJson) {
             decoded = null;
         }
@@ -141,8 +163,33 @@ final class StdioTransport implements Transport {
             log.warn(
                     "service '{}' wrote a line that is not JSON-RPC on stdout, skipped: {}",
                     service.name(),
-                    truncate(line));
+                    truncate(new String(line, 0, Math.min(length, LOGGED_LINE_MAX * 4), StandardCharsets.UTF_8)));
         }
+    }
+
+    /** A line over maxMessageBytes, being skipped: its call (by the id it starts with, or the one in flight) fails. */
+    private void onTooLarge(byte[] line, Handler<JsonObject> inbound) {
+        byte[] start = java.util.Arrays.copyOf(line, Math.min(line.length, MessageDecoder.START_BYTES));
+        JsonObject error = decoder.tooLarge(start, null);
+        log.warn(
+                "service '{}' wrote a line on stdout longer than its maxMessageBytes ({} bytes), skipped: {}",
+                service.name(),
+                decoder.maxBytes(),
+                truncate(new String(start, 0, Math.min(start.length, LOGGED_LINE_MAX), StandardCharsets.UTF_8)));
+        if (error != null) inbox.offer(() -> inbound.handle(error));
+    }
+
+    private static boolean isBlank(byte[] line, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = line[i];
+            if (b != ' ' && b != '\t' && b != '\r') return false;
+        }
+        return true;
+    }
+
+    private void onStderr(byte[] bytes, int length, boolean cut) {
+        String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
+        onStderr(cut ? text + CUT_MARKER : text);
     }
 
     private void onStderr(String line) {
@@ -248,15 +295,6 @@ final class StdioTransport implements Transport {
     private String lastStderrLine() {
         synchronized (stderrTail) {
             return stderrTail.peekLast();
-        }
-    }
-
-    private static void readLines(InputStream stream, Consumer<String> onLine) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) onLine.accept(line);
-        } catch (IOException closed) {
-            // the process ended or we closed the stream: the caller reports why
         }
     }
 

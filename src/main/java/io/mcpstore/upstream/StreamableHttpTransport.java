@@ -48,6 +48,8 @@ final class StreamableHttpTransport implements Transport {
     private String protocolVersion;
     private boolean closing;
     private boolean lost;
+    /** Calls whose answer is still to come on a response of ours; an abandoned one is reset, not resumed. */
+    private final java.util.Set<Long> awaiting = new java.util.HashSet<>();
 
     // The GET stream for server-initiated messages. A generation number makes late callbacks of a stream we
     // abandoned (re-initialize, close) harmless.
@@ -95,16 +97,29 @@ final class StreamableHttpTransport implements Transport {
         String sentSession = sessionId;
         Map<String, String> headers = headers(HttpEndpoint.JSON + ", " + HttpEndpoint.EVENT_STREAM);
         headers.put(HttpHeaders.CONTENT_TYPE.toString(), HttpEndpoint.JSON);
-        return http.send(HttpMethod.POST, service.url(), headers, message.toBuffer())
-                .compose(response -> onPostResponse(response, message, sentSession));
+        Long call = JsonRpc.isRequest(message) ? callId(message.getValue("id")) : null;
+        if (call != null) awaiting.add(call);
+        return http.send(HttpMethod.POST, service.url(), headers, message.toBuffer(), call)
+                .compose(response -> onPostResponse(response, message, sentSession, call));
     }
 
-    private Future<Void> onPostResponse(HttpClientResponse response, JsonObject message, String sentSession) {
+    @Override
+    public void abandon(long id) {
+        awaiting.remove(id);
+        http.release(id);
+    }
+
+    private static Long callId(Object id) {
+        return id instanceof Number n ? n.longValue() : null;
+    }
+
+    private Future<Void> onPostResponse(
+            HttpClientResponse response, JsonObject message, String sentSession, Long call) {
         String method = message.getString("method");
         int status = response.statusCode();
         if (sentSession != null && (status == 404 || status == 400)) {
             // server-everything answers an unknown session with 400, the spec says 404: both mean "initialize again"
-            response.body();
+            HttpEndpoint.discard(response);
             return Future.failedFuture(new SessionExpiredException(
                     "the server no longer knows session " + sentSession + " (HTTP " + status + ")",
                     sessionId != null && !sessionId.equals(sentSession)));
@@ -117,10 +132,18 @@ final class StreamableHttpTransport implements Transport {
             readAnswerStream(response, message.getValue("id"), method, null, 0);
             return Future.succeededFuture();
         }
-        return response.body().map(body -> {
-            http.deliverJson(body, this::receive); // 202 has no body: nothing delivered
-            return null;
-        });
+        return http.body(response)
+                .map(body -> {
+                    if (call != null) awaiting.remove(call); // answered here, or (202) to come on the GET stream
+                    http.deliverJson(body, this::receive); // 202 has no body: nothing delivered
+                    return (Void) null;
+                })
+                .recover(e -> {
+                    if (!(e instanceof MessageDecoder.TooLarge tooLarge)) return Future.failedFuture(e);
+                    if (call != null) awaiting.remove(call);
+                    http.tooLargeTo(this::receive, message.getValue("id")).accept(tooLarge.start);
+                    return Future.succeededFuture();
+                });
     }
 
     private void receive(JsonObject message) {
@@ -135,18 +158,25 @@ final class StreamableHttpTransport implements Transport {
     private void readAnswerStream(HttpClientResponse response, Object id, String method, String eventId, int resumes) {
         boolean[] answered = {id == null}; // a notification has no answer to wait for
         String key = String.valueOf(id);
-        SseParser parser = new SseParser(http.eventsTo(m -> {
-            if (JsonRpc.isResponse(m) && key.equals(String.valueOf(m.getValue("id")))) answered[0] = true;
+        Long call = callId(id);
+        Handler<JsonObject> messages = m -> {
+            if (JsonRpc.isResponse(m) && key.equals(String.valueOf(m.getValue("id")))) {
+                answered[0] = true;
+                if (call != null) awaiting.remove(call);
+            }
             receive(m);
-        }));
+        };
+        SseParser parser = http.parser(http.eventsTo(messages), http.tooLargeTo(messages, id));
         HttpEndpoint.stream(response, parser, broken -> {
             if (closing || lost || answered[0]) return;
+            if (call != null && !awaiting.contains(call)) return; // abandoned: we reset it
             if (broken != null) {
                 lost("the answer stream of " + method + " broke: " + broken.getMessage());
                 return;
             }
             String resumeFrom = parser.lastEventId() != null ? parser.lastEventId() : eventId;
             if (resumeFrom == null || resumes >= MAX_RESUMES) {
+                if (call != null) awaiting.remove(call);
                 receive(unanswered(id, method));
                 return;
             }
@@ -156,17 +186,23 @@ final class StreamableHttpTransport implements Transport {
     }
 
     private void resume(Object id, String method, String eventId, int resumes) {
-        if (closing || lost) return;
+        Long call = callId(id);
+        if (closing || lost || (call != null && !awaiting.contains(call))) return;
         Map<String, String> headers = headers(HttpEndpoint.EVENT_STREAM);
         headers.put(LAST_EVENT_ID, eventId);
-        http.send(HttpMethod.GET, service.url(), headers, null).onComplete(result -> {
+        http.send(HttpMethod.GET, service.url(), headers, null, call).onComplete(result -> {
+            if (call != null && !awaiting.contains(call)) { // abandoned meanwhile
+                if (result.succeeded()) result.result().request().reset();
+                return;
+            }
             if (result.succeeded()
                     && result.result().statusCode() == 200
                     && HttpEndpoint.isEventStream(result.result())) {
                 readAnswerStream(result.result(), id, method, eventId, resumes);
                 return;
             }
-            if (result.succeeded()) result.result().body();
+            if (result.succeeded()) HttpEndpoint.discard(result.result());
+            if (call != null) awaiting.remove(call);
             receive(unanswered(id, method));
         });
     }
@@ -189,7 +225,7 @@ final class StreamableHttpTransport implements Transport {
         int generation = ++streamGeneration;
         Map<String, String> headers = headers(HttpEndpoint.EVENT_STREAM);
         if (lastEventId != null) headers.put(LAST_EVENT_ID, lastEventId);
-        http.send(HttpMethod.GET, service.url(), headers, null).onComplete(result -> onEventStream(generation, result));
+        http.openStream(service.url(), headers).onComplete(result -> onEventStream(generation, result));
     }
 
     private void onEventStream(int generation, AsyncResult<HttpClientResponse> result) {
@@ -204,24 +240,24 @@ final class StreamableHttpTransport implements Transport {
         HttpClientResponse response = result.result();
         int status = response.statusCode();
         if (status == 405) { // the server sends nothing on its own; fine
-            response.body();
+            HttpEndpoint.discard(response);
             log.debug("service '{}' offers no server-initiated stream (HTTP 405)", service.name());
             return;
         }
         if (sessionId != null && (status == 404 || status == 400)) {
-            response.body();
+            HttpEndpoint.discard(response);
             lost("it no longer knows session " + sessionId + " (HTTP " + status + " on GET)");
             return;
         }
         if (status != 200 || !HttpEndpoint.isEventStream(response)) {
-            response.body();
+            HttpEndpoint.discard(response);
             log.warn("service '{}' answered the event-stream GET with HTTP {}; retrying", service.name(), status);
             retryEventStream();
             return;
         }
         streamRetryDelayMs = STREAM_RETRY_MIN_MS;
         eventStream = response;
-        SseParser parser = new SseParser(http.eventsTo(this::receive));
+        SseParser parser = http.parser(http.eventsTo(this::receive), http.tooLargeTo(this::receive, null));
         HttpEndpoint.stream(response, parser, broken -> {
             if (generation != streamGeneration || closing) return;
             if (parser.lastEventId() != null) lastEventId = parser.lastEventId(); // resume where we left off
@@ -273,8 +309,8 @@ final class StreamableHttpTransport implements Transport {
     /** Tells the server it can forget us; best effort, a server may refuse (405) or be gone. */
     private Future<Void> deleteSession() {
         Map<String, String> headers = headers(HttpEndpoint.JSON);
-        return http.send(HttpMethod.DELETE, service.url(), headers, null)
-                .compose(response -> response.body().<Void>mapEmpty())
+        return http.send(HttpMethod.DELETE, service.url(), headers, null, null)
+                .compose(HttpEndpoint::discard)
                 .timeout(DELETE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .recover(e -> {
                     log.debug("service '{}' session delete failed: {}", service.name(), e.getMessage());

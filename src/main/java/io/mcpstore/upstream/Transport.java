@@ -26,6 +26,12 @@ interface Transport {
     /** Ends the connection and everything it owns (a child process, HTTP connections, a server session). */
     Future<Void> close();
 
+    /**
+     * The call with this id ended without its answer (timed out, cancelled, connection lost): let go of whatever is
+     * still open for it, such as the HTTP request its answer was to come on, so that it holds no connection.
+     */
+    default void abandon(long id) {}
+
     /** The protocol version the handshake settled on; HTTP transports send it on every later request. */
     default void negotiated(String protocolVersion) {}
 

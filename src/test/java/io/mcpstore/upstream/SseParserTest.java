@@ -94,6 +94,23 @@ class SseParserTest {
         assertThat(parse(oneByteAtATime)).isEqualTo(whole);
     }
 
+    /** An event over the limit is reported once with its start; the rest is dropped, and the next one arrives. */
+    @Test
+    @Timeout(5)
+    void reportsAnEventOverTheLimitAndReadsOnAfterIt() {
+        List<String> tooLarge = new ArrayList<>();
+        SseParser bounded =
+                new SseParser(events::add, 64, start -> tooLarge.add(new String(start, StandardCharsets.UTF_8)));
+
+        bounded.feed("id: 1\ndata: {\"id\":3,\"text\":\"" + "x".repeat(40));
+        bounded.feed("x".repeat(1000) + "\"}\ndata: more\nid: 2\n\n");
+        bounded.feed("data: small\n\n");
+
+        assertThat(tooLarge).hasSize(1);
+        assertThat(tooLarge.get(0)).startsWith("{\"id\":3,\"text\":\"xxx");
+        assertThat(events).containsExactly(new SseParser.Event("2", "message", "small"));
+    }
+
     private static List<SseParser.Event> parse(List<byte[]> chunks) {
         List<SseParser.Event> out = new ArrayList<>();
         SseParser p = new SseParser(out::add);
