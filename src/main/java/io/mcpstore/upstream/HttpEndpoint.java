@@ -161,7 +161,15 @@ final class HttpEndpoint {
                 if (held.get(call) == h) held.remove(call);
             });
         }
-        return sent;
+        java.net.URL target = parsed;
+        return target.getQuery() == null ? sent : sent.recover(e -> Future.failedFuture(withoutQuery(e, target)));
+    }
+
+    /** Vert.x names the request's URI in some failures (a timeout): its query may hold a secret. */
+    private static Throwable withoutQuery(Throwable failure, java.net.URL url) {
+        String message = failure.getMessage();
+        if (message == null || !message.contains(url.getQuery())) return failure;
+        return new java.io.IOException(message.replace(url.getQuery(), "***"), failure.getCause());
     }
 
     /**
