@@ -39,7 +39,7 @@ final class SseTransport implements Transport {
     }
 
     @Override
-    public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
+    public Future<Void> open(Handler<Inbound> inbound, Handler<Throwable> closed) {
         try {
             http = new HttpEndpoint(vertx, service, log);
         } catch (RuntimeException unresolvable) {
@@ -47,7 +47,8 @@ final class SseTransport implements Transport {
         }
         Promise<Void> endpointKnown = Promise.promise();
         Consumer<SseParser.Event> messages = http.eventsTo(m -> {
-            if (!closing) inbound.handle(m);
+            if (!closing) inbound.handle(new Inbound(m, null)); // one stream for everything: the message may say
+
         });
         SseParser parser = new SseParser(event -> {
             switch (event.event()) {

@@ -41,7 +41,7 @@ final class StreamableHttpTransport implements Transport {
     private final ServiceConfig service;
     private final Logger log;
     private HttpEndpoint http;
-    private Handler<JsonObject> inbound;
+    private Handler<Inbound> inbound;
     private Handler<Throwable> closed;
     private String sessionId;
     private String protocolVersion;
@@ -63,7 +63,7 @@ final class StreamableHttpTransport implements Transport {
     }
 
     @Override
-    public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
+    public Future<Void> open(Handler<Inbound> inbound, Handler<Throwable> closed) {
         this.inbound = inbound;
         this.closed = closed;
         try {
@@ -117,13 +117,14 @@ final class StreamableHttpTransport implements Transport {
             return Future.succeededFuture();
         }
         return response.body().map(body -> {
-            http.deliverJson(body, this::receive); // 202 has no body: nothing delivered
+            http.deliverJson(body, m -> receive(m, message.getValue("id"))); // 202 has no body: nothing delivered
             return null;
         });
     }
 
-    private void receive(JsonObject message) {
-        if (!closing) inbound.handle(message);
+    /** Hands a message up with the id of the request whose POST it answered ({@code null}: the GET stream). */
+    private void receive(JsonObject message, Object request) {
+        if (!closing) inbound.handle(new Inbound(message, request));
     }
 
     /**
@@ -136,7 +137,7 @@ final class StreamableHttpTransport implements Transport {
         String key = String.valueOf(id);
         SseParser parser = new SseParser(http.eventsTo(m -> {
             if (JsonRpc.isResponse(m) && key.equals(String.valueOf(m.getValue("id")))) answered[0] = true;
-            receive(m);
+            receive(m, id); // everything on this stream belongs to request id
         }));
         HttpEndpoint.stream(response, parser, broken -> {
             if (closing || lost || answered[0]) return;
@@ -146,7 +147,7 @@ final class StreamableHttpTransport implements Transport {
             }
             String resumeFrom = parser.lastEventId() != null ? parser.lastEventId() : eventId;
             if (resumeFrom == null || resumes >= MAX_RESUMES) {
-                receive(unanswered(id, method));
+                receive(unanswered(id, method), id);
                 return;
             }
             long delay = parser.retryMs() == null ? 1 : Math.max(1, parser.retryMs());
@@ -166,7 +167,7 @@ final class StreamableHttpTransport implements Transport {
                 return;
             }
             if (result.succeeded()) result.result().body();
-            receive(unanswered(id, method));
+            receive(unanswered(id, method), id);
         });
     }
 
@@ -220,7 +221,7 @@ final class StreamableHttpTransport implements Transport {
         }
         streamRetryDelayMs = STREAM_RETRY_MIN_MS;
         eventStream = response;
-        SseParser parser = new SseParser(http.eventsTo(this::receive));
+        SseParser parser = new SseParser(http.eventsTo(m -> receive(m, null)));
         HttpEndpoint.stream(response, parser, broken -> {
             if (generation != streamGeneration || closing) return;
             if (parser.lastEventId() != null) lastEventId = parser.lastEventId(); // resume where we left off
