@@ -49,14 +49,27 @@ class GatewayRelayRoutingTest {
                 .put(
                         "roots",
                         new JsonArray()
-                                .add(new JsonObject().put("uri", CONFIGURED_ROOT).put("name", "configured")));
+                                .add(new JsonObject()
+                                        .put("uri", CONFIGURED_ROOT)
+                                        .put("name", "configured")));
         gateway = TestGateway.startReady(Upstreams.services(
-                "everything",
-                everything,
-                "fx",
-                Upstreams.fixtureStdio("--name", "routing"),
-                "fxh",
-                Upstreams.url(httpFixture.url())));
+                        "everything",
+                        everything,
+                        "fx",
+                        Upstreams.fixtureStdio("--name", "routing"),
+                        "fxh",
+                        Upstreams.url(httpFixture.url()),
+                        "fxr",
+                        Upstreams.fixtureStdio("--name", "restarted"))
+                // fxr's URIs are fx's too: an app that shows only fxr makes it their owner.
+                .put(
+                        "apps",
+                        new JsonObject()
+                                .put(
+                                        "restart",
+                                        new JsonObject()
+                                                .put("prefix", "/restart")
+                                                .put("services", new JsonArray().add("fxr")))));
     }
 
     @AfterAll
@@ -71,15 +84,17 @@ class GatewayRelayRoutingTest {
         static Client open(String name) {
             List<String> asked = new CopyOnWriteArrayList<>();
             List<String> logs = new CopyOnWriteArrayList<>();
-            McpSyncClient sdk = gateway.client("streamable", s -> s.capabilities(McpSchema.ClientCapabilities.builder()
-                            .elicitation()
-                            .build())
-                    .elicitation(request -> {
-                        asked.add(request.message());
-                        return new McpSchema.ElicitResult(
-                                McpSchema.ElicitResult.Action.ACCEPT, Map.of("answer", "answer of " + name));
-                    })
-                    .loggingConsumer(log -> logs.add(String.valueOf(log.data()))));
+            McpSyncClient sdk = gateway.client(
+                    "streamable",
+                    s -> s.capabilities(McpSchema.ClientCapabilities.builder()
+                                    .elicitation()
+                                    .build())
+                            .elicitation(request -> {
+                                asked.add(request.message());
+                                return new McpSchema.ElicitResult(
+                                        McpSchema.ElicitResult.Action.ACCEPT, Map.of("answer", "answer of " + name));
+                            })
+                            .loggingConsumer(log -> logs.add(String.valueOf(log.data()))));
             return new Client(sdk, asked, logs);
         }
 
@@ -154,9 +169,8 @@ class GatewayRelayRoutingTest {
                 .encode());
         String body = response.body();
         if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
-            List<String> data = body.lines()
-                    .filter(l -> l.startsWith("data: {"))
-                    .toList();
+            List<String> data =
+                    body.lines().filter(l -> l.startsWith("data: {")).toList();
             body = data.get(data.size() - 1).substring(6);
         }
         JsonObject answer = new JsonObject(body);
@@ -223,11 +237,32 @@ class GatewayRelayRoutingTest {
     }
 
     private static String subscribed(McpSession session, String uri) {
-        return session.call("fx__subscribed", new JsonObject().put("uri", uri))
-                .getJsonObject("result")
-                .getJsonArray("content")
-                .getJsonObject(0)
-                .getString("text");
+        return subscribed(session, "fx", uri);
+    }
+
+    /** What {@code <service>__subscribed} answers; the error's message while the service is down. */
+    private static String subscribed(McpSession session, String service, String uri) {
+        JsonObject answer = session.call(service + "__subscribed", new JsonObject().put("uri", uri));
+        JsonObject result = answer.getJsonObject("result");
+        if (result == null) return answer.getJsonObject("error").getString("message");
+        return result.getJsonArray("content").getJsonObject(0).getString("text");
+    }
+
+    @Test
+    void aRestartedUpstreamIsSubscribedAgainAndUpdatesFlowOn() throws Exception {
+        McpSession a = McpSession.open(gateway, "/restart/mcp");
+        String uri = "fixture://items/again";
+        try (SessionStream stream = SessionStream.open(gateway.url(), "/restart/mcp", a.id())) {
+            subscribe(a, "resources/subscribe", uri);
+            assertThat(subscribed(a, "fxr", uri)).isEqualTo("true");
+            // The child exits; the gateway starts a new one, which knows no subscriptions of its own.
+            assertThat(a.call("fxr__crash", new JsonObject()).encode()).contains("error");
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> subscribed(a, "fxr", uri).equals("true"));
+            a.call("fxr__touch", new JsonObject().put("uri", uri));
+            assertThat(stream.await(updated(uri), 20)).isNotNull();
+        }
     }
 
     @Test
@@ -275,8 +310,8 @@ class GatewayRelayRoutingTest {
             String roots = text(client.callTool(new McpSchema.CallToolRequest("everything__get-roots-list", Map.of())));
             assertThat(roots).contains(CONFIGURED_ROOT).contains("configured");
         }
-        JsonObject status = new JsonObject(
-                gateway.get("/api/v1/services/everything/status").body());
+        JsonObject status =
+                new JsonObject(gateway.get("/api/v1/services/everything/status").body());
         assertThat(status.getJsonArray("stderr").encode()).doesNotContain("Failed to request roots");
     }
 }

@@ -311,8 +311,8 @@ public final class McpServerCore {
             throw new McpException(JsonRpc.INVALID_PARAMS, "Invalid arguments for tool " + toolName + ": " + problem);
         }
         JsonObject meta = params.getJsonObject("_meta");
-        RequestContext context =
-                new RequestContext(this, id, meta == null ? null : meta.getValue("progressToken"), related, closeStream);
+        RequestContext context = new RequestContext(
+                this, id, meta == null ? null : meta.getValue("progressToken"), related, closeStream);
         CompletableFuture<JsonObject> call;
         try {
             call = tool.handler().call(arguments, context).toCompletableFuture();

@@ -74,12 +74,13 @@ final class Subscriptions {
     void ended(String session) {
         Held held = session == null ? null : bySession.remove(session);
         if (held == null) return;
-        held.services().forEach((uri, service) -> vertx.eventBus()
-                .send(
-                        Addresses.upstream(service),
-                        new JsonObject()
-                                .put("method", McpMethods.RESOURCES_UNSUBSCRIBE)
-                                .put("params", new JsonObject().put("uri", uri))
-                                .put("session", new JsonObject().put("id", session))));
+        held.services()
+                .forEach((uri, service) -> vertx.eventBus()
+                        .send(
+                                Addresses.upstream(service),
+                                new JsonObject()
+                                        .put("method", McpMethods.RESOURCES_UNSUBSCRIBE)
+                                        .put("params", new JsonObject().put("uri", uri))
+                                        .put("session", new JsonObject().put("id", session))));
     }
 }

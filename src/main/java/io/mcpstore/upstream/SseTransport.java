@@ -48,7 +48,6 @@ final class SseTransport implements Transport {
         Promise<Void> endpointKnown = Promise.promise();
         Consumer<SseParser.Event> messages = http.eventsTo(m -> {
             if (!closing) inbound.handle(new Inbound(m, null)); // one stream for everything: the message may say
-
         });
         SseParser parser = new SseParser(event -> {
             switch (event.event()) {

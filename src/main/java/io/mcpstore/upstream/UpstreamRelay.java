@@ -46,10 +46,8 @@ final class UpstreamRelay {
     }
 
     private static final String ROOTS_LIST = "roots/list";
-    private static final Map<String, String> CAPABILITY_OF = Map.of(
-            "sampling/createMessage", "sampling",
-            "elicitation/create", "elicitation",
-            ROOTS_LIST, "roots");
+    private static final Map<String, String> CAPABILITY_OF =
+            Map.of("sampling/createMessage", "sampling", "elicitation/create", "elicitation", ROOTS_LIST, "roots");
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamRelay.class);
 

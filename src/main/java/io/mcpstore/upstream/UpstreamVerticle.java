@@ -61,9 +61,8 @@ public final class UpstreamVerticle extends VerticleBase {
         relay = new UpstreamRelay(
                 vertx,
                 service.name(),
-                new JsonArray(service.roots().stream()
-                        .map(ServiceConfig.Root::toJson)
-                        .toList()));
+                new JsonArray(
+                        service.roots().stream().map(ServiceConfig.Root::toJson).toList()));
         log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         setState(UpstreamState.CONNECTING);
         // Consumers are unregistered by Vert.x when the verticle is undeployed.
@@ -154,15 +153,16 @@ public final class UpstreamVerticle extends VerticleBase {
         if (connection == null) return;
         for (String uri : subscribers.uris()) {
             connection
-                    .request(
-                            McpMethods.RESOURCES_SUBSCRIBE, new JsonObject().put("uri", uri), service.timeoutMs())
+                    .request(McpMethods.RESOURCES_SUBSCRIBE, new JsonObject().put("uri", uri), service.timeoutMs())
                     .onComplete(done -> {
                         if (done.failed() || done.result().containsKey("error")) {
                             log.warn(
                                     "service '{}' did not take the subscription to {} again: {}",
                                     service.name(),
                                     uri,
-                                    done.failed() ? done.cause().getMessage() : done.result().getValue("error"));
+                                    done.failed()
+                                            ? done.cause().getMessage()
+                                            : done.result().getValue("error"));
                         }
                     });
         }
@@ -317,8 +317,8 @@ public final class UpstreamVerticle extends VerticleBase {
             cancel(body);
             return;
         }
-        boolean subscription = McpMethods.RESOURCES_SUBSCRIBE.equals(method)
-                || McpMethods.RESOURCES_UNSUBSCRIBE.equals(method);
+        boolean subscription =
+                McpMethods.RESOURCES_SUBSCRIBE.equals(method) || McpMethods.RESOURCES_UNSUBSCRIBE.equals(method);
         // An unsubscribe counts even while the service is down: a new connection must not subscribe for nobody.
         if (!state.acceptsCalls() && !McpMethods.RESOURCES_UNSUBSCRIBE.equals(method)) {
             message.fail(Failures.UNAVAILABLE, unavailableMessage());
