@@ -151,8 +151,9 @@ public record ServiceConfig(
         if (cwd != null) json.put("cwd", cwd);
         if (url != null) json.put("url", url);
         if (!headers.isEmpty()) json.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
-        if (!roots.isEmpty())
+        if (!roots.isEmpty()) {
             json.put("roots", new JsonArray(roots.stream().map(Root::toJson).toList()));
+        }
         return json.put("timeoutMs", timeoutMs)
                 .put("pingIntervalMs", pingIntervalMs)
                 .put("maxRestarts", maxRestarts)
