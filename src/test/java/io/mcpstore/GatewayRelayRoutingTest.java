@@ -207,6 +207,20 @@ class GatewayRelayRoutingTest {
     }
 
     @Test
+    void aLegacySseClientGetsTheUpdatesOfItsSubscriptionOnItsStream() {
+        String uri = "fixture://items/legacy3";
+        List<String> updated = new CopyOnWriteArrayList<>();
+        try (McpSyncClient client = gateway.client(
+                "sse", s -> s.resourcesUpdateConsumer(contents -> contents.forEach(c -> updated.add(c.uri()))))) {
+            client.subscribeResource(new McpSchema.SubscribeRequest(uri));
+            client.callTool(new McpSchema.CallToolRequest("fx__touch", Map.of("uri", uri)));
+            // The SDK reads the resource when told it changed, and hands the contents on.
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(updated).contains(uri));
+        }
+    }
+
+    @Test
     void anUnsubscribedSessionGetsNoMoreUpdatesAndTheUpstreamIsUnsubscribedWithTheLastSession() throws Exception {
         McpSession a = McpSession.open(gateway, "/mcp");
         McpSession b = McpSession.open(gateway, "/mcp");
