@@ -55,6 +55,22 @@ public final class SessionStream implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The lines that arrive up to and including the first containing {@code text}, within {@code seconds}; null
+     * when it does not come. A test can then check what did not arrive before it.
+     */
+    public java.util.List<String> linesUntil(String text, long seconds) throws InterruptedException {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line == null) continue;
+            seen.add(line);
+            if (line.contains(text)) return seen;
+        }
+        return null;
+    }
+
     /** Forgets what arrived so far. */
     public void clear() {
         lines.clear();

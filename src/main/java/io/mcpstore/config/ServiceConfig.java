@@ -27,7 +27,19 @@ public record ServiceConfig(
         int maxRestarts,
         boolean enabled,
         long maxMessageBytes,
-        boolean inheritEnv) {
+        boolean inheritEnv,
+        List<Root> roots) {
+
+    /**
+     * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
+     * or the calling client has no roots): {@code {uri, name?}}, as MCP's {@code Root}.
+     */
+    public record Root(String uri, String name) {
+        public JsonObject toJson() {
+            JsonObject json = new JsonObject().put("uri", uri);
+            return name == null ? json : json.put("name", name);
+        }
+    }
 
     public enum Transport {
         STDIO("stdio"),
@@ -73,6 +85,7 @@ public record ServiceConfig(
         args = List.copyOf(args);
         env = Map.copyOf(env);
         headers = Map.copyOf(headers);
+        roots = List.copyOf(roots);
     }
 
     public boolean isStdio() {
@@ -143,7 +156,8 @@ public record ServiceConfig(
                 (int) Math.min(maxRestarts, Integer.MAX_VALUE),
                 (Boolean) enabled,
                 maxMessageBytes,
-                (Boolean) inheritEnv);
+                (Boolean) inheritEnv,
+                roots(json, key));
     }
 
     /**
@@ -157,6 +171,9 @@ public record ServiceConfig(
         if (cwd != null) json.put("cwd", cwd);
         if (url != null) json.put("url", url);
         if (!headers.isEmpty()) json.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
+        if (!roots.isEmpty()) {
+            json.put("roots", new JsonArray(roots.stream().map(Root::toJson).toList()));
+        }
         json.put("timeoutMs", timeoutMs)
                 .put("pingIntervalMs", pingIntervalMs)
                 .put("maxRestarts", maxRestarts)
@@ -193,6 +210,31 @@ public record ServiceConfig(
     /** What is wrong, without the URL itself (the exception's message quotes it whole). */
     private static String urlProblem(java.net.URISyntaxException e) {
         return " (" + e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + ")";
+    }
+
+    /** {@code roots}: a list of {@code {uri, name?}}, each uri an absolute URI (file:///… as a rule). */
+    private static List<Root> roots(JsonObject json, String key) {
+        Object v = json.getValue("roots");
+        if (v == null) return List.of();
+        if (!(v instanceof JsonArray array)) {
+            throw new ConfigException(key + ".roots", "must be a list of {uri, name?}");
+        }
+        List<Root> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String at = key + ".roots[" + i + "]";
+            if (!(array.getValue(i) instanceof JsonObject root)) throw new ConfigException(at, "must be {uri, name?}");
+            String uri = string(root, "uri", at);
+            if (uri == null) throw new ConfigException(at + ".uri", "is required (a URI such as file:///path)");
+            try {
+                if (!new URI(uri).isAbsolute()) {
+                    throw new ConfigException(at + ".uri", "must be a URI such as file:///path, got '" + uri + "'");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(at + ".uri", "is not a valid URI: " + e.getMessage());
+            }
+            out.add(new Root(uri, string(root, "name", at)));
+        }
+        return out;
     }
 
     static String string(JsonObject json, String field, String key) {

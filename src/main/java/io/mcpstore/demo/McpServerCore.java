@@ -188,7 +188,7 @@ public final class McpServerCore {
         JsonObject params = message.getValue("params") instanceof JsonObject p ? p : new JsonObject();
         CompletableFuture<JsonObject> result;
         try {
-            result = dispatch(method, params, related, closeStream).toCompletableFuture();
+            result = dispatch(id, method, params, related, closeStream).toCompletableFuture();
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -237,13 +237,13 @@ public final class McpServerCore {
     }
 
     private CompletableFuture<JsonObject> dispatch(
-            String method, JsonObject params, Consumer<JsonObject> related, Runnable closeStream) {
+            Object id, String method, JsonObject params, Consumer<JsonObject> related, Runnable closeStream) {
         return switch (method) {
             case McpMethods.INITIALIZE -> done(initialize(params));
             case McpMethods.PING -> done(new JsonObject());
             case McpMethods.TOOLS_LIST ->
                 done(Pagination.page("tools", snapshot(tools, Tool::describe), params, pageSize));
-            case McpMethods.TOOLS_CALL -> callTool(params, related, closeStream);
+            case McpMethods.TOOLS_CALL -> callTool(id, params, related, closeStream);
             case McpMethods.RESOURCES_LIST ->
                 done(Pagination.page("resources", snapshot(resources, Resource::describe), params, pageSize));
             case McpMethods.RESOURCES_TEMPLATES_LIST ->
@@ -291,7 +291,7 @@ public final class McpServerCore {
     }
 
     private CompletableFuture<JsonObject> callTool(
-            JsonObject params, Consumer<JsonObject> related, Runnable closeStream) {
+            Object id, JsonObject params, Consumer<JsonObject> related, Runnable closeStream) {
         String toolName = requiredString(params, "name");
         Tool tool;
         synchronized (this) {
@@ -311,8 +311,8 @@ public final class McpServerCore {
             throw new McpException(JsonRpc.INVALID_PARAMS, "Invalid arguments for tool " + toolName + ": " + problem);
         }
         JsonObject meta = params.getJsonObject("_meta");
-        RequestContext context =
-                new RequestContext(this, meta == null ? null : meta.getValue("progressToken"), related, closeStream);
+        RequestContext context = new RequestContext(
+                this, id, meta == null ? null : meta.getValue("progressToken"), related, closeStream);
         CompletableFuture<JsonObject> call;
         try {
             call = tool.handler().call(arguments, context).toCompletableFuture();

@@ -12,12 +12,19 @@ import java.util.function.Consumer;
  */
 public final class RequestContext {
     private final McpServerCore server;
+    private final Object requestId;
     private final Object progressToken;
     private final Consumer<JsonObject> related;
     private final Runnable closeStream;
 
-    RequestContext(McpServerCore server, Object progressToken, Consumer<JsonObject> related, Runnable closeStream) {
+    RequestContext(
+            McpServerCore server,
+            Object requestId,
+            Object progressToken,
+            Consumer<JsonObject> related,
+            Runnable closeStream) {
         this.server = server;
+        this.requestId = requestId;
         this.progressToken = progressToken;
         this.related = related;
         this.closeStream = closeStream;
@@ -25,6 +32,11 @@ public final class RequestContext {
 
     public McpServerCore server() {
         return server;
+    }
+
+    /** The JSON-RPC id of the request being served. */
+    public Object requestId() {
+        return requestId;
     }
 
     /** Whether the client declared this capability ({@code sampling}, {@code elicitation}, {@code roots}). */
@@ -46,6 +58,11 @@ public final class RequestContext {
      */
     public void closeStream() {
         closeStream.run();
+    }
+
+    /** Sends a notification that belongs to this request, as it is (on this request's stream where there is one). */
+    public void notify(String method, JsonObject params) {
+        related.accept(JsonRpc.notification(method, params));
     }
 
     /** Sends {@code notifications/progress} when the caller asked for progress (sent a progress token). */

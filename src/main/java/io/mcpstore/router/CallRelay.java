@@ -33,6 +33,7 @@ final class CallRelay {
 
     private final Vertx vertx;
     private final StreamRegistry registry;
+    private final Subscriptions subscriptions;
     private final String tag;
     private final String address;
     private final Map<Long, Call> calls = new HashMap<>();
@@ -43,6 +44,7 @@ final class CallRelay {
     CallRelay(Vertx vertx, String tag, StreamRegistry registry) {
         this.vertx = vertx;
         this.registry = registry;
+        this.subscriptions = new Subscriptions(vertx);
         this.tag = tag;
         this.address = Addresses.router(tag);
     }
@@ -105,8 +107,9 @@ final class CallRelay {
         sink.send(JsonRpc.request(id, request.getString("method"), request.getJsonObject("params")));
     }
 
-    /** A client went away (its session ended): its calls are cancelled upstream. */
+    /** A client went away (its session ended): its calls are cancelled upstream, its subscriptions dropped there. */
     void sessionEnded(String session) {
+        subscriptions.ended(session);
         for (Call call : new ArrayList<>(calls.values())) {
             if (call.session().equals(session)) cancelUpstream(call, "the client's session ended");
         }

@@ -37,6 +37,7 @@ final class McpDispatcher {
 
     private final Vertx vertx;
     private final SessionStore sessions;
+    private final Subscriptions subscriptions;
     private final GatewayMetrics metrics;
     private final boolean logWarnings;
     private final String version;
@@ -53,6 +54,7 @@ final class McpDispatcher {
             String version) {
         this.vertx = vertx;
         this.sessions = sessions;
+        this.subscriptions = new Subscriptions(vertx);
         this.config = config;
         this.metrics = metrics;
         this.logWarnings = logWarnings;
@@ -144,8 +146,9 @@ final class McpDispatcher {
                 CatalogView.Target target = target(view(endpoint).prompt(name(params)), "prompt", name(params));
                 yield call(target.service(), method, renamed(params, "name", target.name()), session);
             }
-            case McpMethods.RESOURCES_READ, McpMethods.RESOURCES_SUBSCRIBE, McpMethods.RESOURCES_UNSUBSCRIBE ->
-                call(resourceOwner(endpoint, uri(params)), method, params, session);
+            case McpMethods.RESOURCES_READ -> call(resourceOwner(endpoint, uri(params)), method, params, session);
+            case McpMethods.RESOURCES_SUBSCRIBE -> subscribe(endpoint, session, params);
+            case McpMethods.RESOURCES_UNSUBSCRIBE -> unsubscribe(session, params);
             case McpMethods.COMPLETION_COMPLETE -> complete(endpoint, session, params);
             case McpMethods.LOGGING_SET_LEVEL -> setLevel(endpoint, session, params);
             default -> throw new McpException(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
@@ -175,10 +178,36 @@ final class McpDispatcher {
         return Future.join(forwarded).map(new JsonObject());
     }
 
-    /** Records a resource subscription of the caller's session ({@code add}) or its end. */
-    private void subscription(Caller caller, String uri, boolean add) {
-        if (caller.session() == null) return;
-        sessions.update(caller.session().id(), s -> s.withSubscription(uri, add));
+    /**
+     * Subscribes at the resource's owner and records it for the session, so that the owner's {@code
+     * notifications/resources/updated} for the URI reaches the session's stream (and no other).
+     */
+    private Future<JsonObject> subscribe(Endpoint endpoint, Caller caller, JsonObject params) {
+        String uri = uri(params);
+        String session = sessionOf(caller, McpMethods.RESOURCES_SUBSCRIBE);
+        String owner = resourceOwner(endpoint, uri);
+        return call(owner, McpMethods.RESOURCES_SUBSCRIBE, params, caller).onSuccess(r -> {
+            subscriptions.add(session, uri, owner);
+            // The session ended while the owner answered: undone, so that the owner does not count it forever.
+            if (sessions.get(session) == null) subscriptions.ended(session);
+        });
+    }
+
+    /** Unsubscribes at the service the session subscribed at; a URI it never subscribed to is already done. */
+    private Future<JsonObject> unsubscribe(Caller caller, JsonObject params) {
+        String uri = uri(params);
+        String service = subscriptions.remove(sessionOf(caller, McpMethods.RESOURCES_UNSUBSCRIBE), uri);
+        if (service == null) return Future.succeededFuture(new JsonObject());
+        return call(service, McpMethods.RESOURCES_UNSUBSCRIBE, params, caller);
+    }
+
+    private static String sessionOf(Caller caller, String method) {
+        String id = caller.session() == null ? null : caller.session().id();
+        if (id == null) {
+            throw new McpException(
+                    JsonRpc.INVALID_REQUEST, method + " needs a session: updates travel on the session's stream");
+        }
+        return id;
     }
 
     /** A page of a list, its items already encoded: the answer costs a copy of the page, not its serialization. */

@@ -1,8 +1,6 @@
 package io.mcpstore.router;
 
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * One MCP client session, as much of it as the gateway needs — never the client's raw {@code initialize} params.
@@ -17,7 +15,6 @@ import java.util.Set;
  * @param inFlight requests of the session being answered right now
  * @param streamOpen whether it holds its one GET (or legacy SSE) stream
  * @param logLevel the level set by {@code logging/setLevel}, or {@code null}
- * @param subscriptions the resource URIs it subscribed to
  */
 record Session(
         String id,
@@ -31,20 +28,14 @@ record Session(
         long lastActivity,
         int inFlight,
         boolean streamOpen,
-        String logLevel,
-        Set<String> subscriptions) {
+        String logLevel) {
 
     static final String STREAMABLE_HTTP = "streamable-http";
     static final String SSE = "sse";
 
-    Session {
-        subscriptions = Set.copyOf(subscriptions);
-    }
-
     /** A session that has not negotiated anything yet. */
     static Session opened(String id, String endpoint, String transport, long created, long now) {
-        return new Session(
-                id, endpoint, transport, null, new JsonObject(), null, null, created, now, 0, false, null, Set.of());
+        return new Session(id, endpoint, transport, null, new JsonObject(), null, null, created, now, 0, false, null);
     }
 
     /**
@@ -67,8 +58,7 @@ record Session(
                 lastActivity,
                 inFlight,
                 streamOpen,
-                logLevel,
-                subscriptions);
+                logLevel);
     }
 
     /** Used at {@code now}; {@code calls} requests more (or fewer) in flight; the stream open or not. */
@@ -85,8 +75,7 @@ record Session(
                 now,
                 Math.max(0, inFlight + calls),
                 stream,
-                logLevel,
-                subscriptions);
+                logLevel);
     }
 
     Session withLogLevel(String level) {
@@ -102,29 +91,7 @@ record Session(
                 lastActivity,
                 inFlight,
                 streamOpen,
-                level,
-                subscriptions);
-    }
-
-    /** Subscribed to {@code uri} ({@code add}) or not any more. */
-    Session withSubscription(String uri, boolean add) {
-        Set<String> next = new LinkedHashSet<>(subscriptions);
-        if (add) next.add(uri);
-        else next.remove(uri);
-        return new Session(
-                id,
-                endpoint,
-                transport,
-                protocolVersion,
-                capabilities,
-                clientName,
-                clientVersion,
-                created,
-                lastActivity,
-                inFlight,
-                streamOpen,
-                logLevel,
-                next);
+                level);
     }
 
     /** Unused since {@code now - idleMs}: no request answered, no stream open, no activity in that time. */

@@ -21,12 +21,14 @@ final class SessionStreams {
     private final Vertx vertx;
     private final CallRelay relay;
     private final SessionStore sessions;
+    private final Subscriptions subscriptions;
     private final Map<String, Held> held = new HashMap<>();
 
     SessionStreams(Vertx vertx, CallRelay relay, SessionStore sessions) {
         this.vertx = vertx;
         this.relay = relay;
         this.sessions = sessions;
+        this.subscriptions = new Subscriptions(vertx);
     }
 
     boolean has(String sessionId) {
@@ -74,11 +76,10 @@ final class SessionStreams {
             Held h = e.getValue();
             Endpoint endpoint = endpoints.apply(h.endpoint());
             if (endpoint == null || services.stream().noneMatch(endpoint.services()::contains)) continue;
-            if (uri != null || level != null) {
+            if (uri != null && !subscriptions.has(e.getKey(), uri, services)) continue;
+            if (level != null) {
                 Session session = sessions.get(e.getKey());
-                if (session == null) continue;
-                if (uri != null && !session.subscriptions().contains(uri)) continue;
-                if (level != null && !LogLevels.passes(level, session.logLevel())) continue;
+                if (session == null || !LogLevels.passes(level, session.logLevel())) continue;
             }
             h.stream().message(message);
         }

@@ -23,8 +23,8 @@ final class JsonRpcPeer {
     private final Vertx vertx;
     private final Transport transport;
     private final String service;
-    private final Function<JsonObject, Future<JsonObject>> serverRequests;
-    private final Handler<JsonObject> notifications;
+    private final Function<Transport.Inbound, Future<JsonObject>> serverRequests;
+    private final Handler<Transport.Inbound> notifications;
     /** How often calls in flight are checked against their deadlines (one timer for all, not one per call). */
     static final long DEADLINE_SWEEP_MS = 50;
 
@@ -36,15 +36,17 @@ final class JsonRpcPeer {
     private record Pending(Promise<JsonObject> promise, String method, long timeoutMs, long deadline) {}
 
     /**
-     * @param serverRequests answers a request the server sends us: takes the request, completes with the {@code
-     *     result} object, or fails with an {@link RpcError} for a JSON-RPC error
+     * @param serverRequests answers a request the server sends us: takes the request (with the request of ours it
+     *     came with, when the transport knows), completes with the {@code result} object, or fails with an {@link
+     *     RpcError} for a JSON-RPC error
+     * @param notifications takes the server's notifications, likewise
      */
     JsonRpcPeer(
             Vertx vertx,
             Transport transport,
             String service,
-            Function<JsonObject, Future<JsonObject>> serverRequests,
-            Handler<JsonObject> notifications) {
+            Function<Transport.Inbound, Future<JsonObject>> serverRequests,
+            Handler<Transport.Inbound> notifications) {
         this.vertx = vertx;
         this.transport = transport;
         this.service = service;
@@ -160,7 +162,8 @@ final class JsonRpcPeer {
         }
     }
 
-    private void receive(JsonObject message) {
+    private void receive(Transport.Inbound inbound) {
+        JsonObject message = inbound.message();
         if (JsonRpc.isResponse(message)) {
             Object raw = message.getValue("id");
             Long id = idOf(raw);
@@ -170,9 +173,9 @@ final class JsonRpcPeer {
                 unattributed(message);
             }
         } else if (JsonRpc.isRequest(message)) {
-            answer(message);
+            answer(inbound);
         } else if (JsonRpc.isNotification(message)) {
-            notifications.handle(message);
+            notifications.handle(inbound);
         }
     }
 
@@ -193,11 +196,11 @@ final class JsonRpcPeer {
         }
     }
 
-    private void answer(JsonObject request) {
-        Object id = request.getValue("id");
+    private void answer(Transport.Inbound inbound) {
+        Object id = inbound.message().getValue("id");
         Future<JsonObject> result;
         try {
-            result = serverRequests.apply(request);
+            result = serverRequests.apply(inbound);
         } catch (RpcError e) {
             result = Future.failedFuture(e);
         }
@@ -225,7 +228,7 @@ final class JsonRpcPeer {
     }
 
     /** Our ids are numbers; a server may echo them back as numbers of another width, or as strings. */
-    private static Long idOf(Object id) {
+    static Long idOf(Object id) {
         if (id instanceof Number n) return n.longValue();
         if (id instanceof String s) {
             try {

@@ -41,7 +41,7 @@ final class SseTransport implements Transport {
     }
 
     @Override
-    public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
+    public Future<Void> open(Handler<Inbound> inbound, Handler<Throwable> closed) {
         try {
             http = new HttpEndpoint(vertx, service, log);
         } catch (RuntimeException unresolvable) {
@@ -49,7 +49,7 @@ final class SseTransport implements Transport {
         }
         Promise<Void> endpointKnown = Promise.promise();
         Consumer<SseParser.Event> messages = http.eventsTo(m -> {
-            if (!closing) inbound.handle(m);
+            if (!closing) inbound.handle(new Inbound(m, null)); // one stream for everything: the message may say
         });
         SseParser parser = http.parser(
                 event -> {
@@ -62,7 +62,7 @@ final class SseTransport implements Transport {
                 },
                 http.tooLargeTo(
                         m -> {
-                            if (!closing) inbound.handle(m);
+                            if (!closing) inbound.handle(new Inbound(m, null));
                         },
                         null));
         return http.openStream(service.url(), Map.of(HttpHeaders.ACCEPT.toString(), HttpEndpoint.EVENT_STREAM))

@@ -74,7 +74,7 @@ final class StdioTransport implements Transport {
     }
 
     @Override
-    public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
+    public Future<Void> open(Handler<Inbound> inbound, Handler<Throwable> closed) {
         context = vertx.getOrCreateContext();
         inbox = Batches.onContext(context);
         if (ChildProcesses.shuttingDown()) {
@@ -88,7 +88,8 @@ final class StdioTransport implements Transport {
         }
         // fork/exec can take a while on a loaded machine: not on the event loop.
         opened = vertx.executeBlocking(builder::start, false).map(started -> {
-            onStarted(started, inbound, closed);
+            // A pipe cannot tell which request a message belongs to: the message itself may (see UpstreamRelay).
+            onStarted(started, message -> inbound.handle(new Inbound(message, null)), closed);
             return null;
         });
         return opened;

@@ -42,7 +42,7 @@ final class StreamableHttpTransport implements Transport {
     private final ServiceConfig service;
     private final Logger log;
     private HttpEndpoint http;
-    private Handler<JsonObject> inbound;
+    private Handler<Inbound> inbound;
     private Handler<Throwable> closed;
     private String sessionId;
     private String protocolVersion;
@@ -66,7 +66,7 @@ final class StreamableHttpTransport implements Transport {
     }
 
     @Override
-    public Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed) {
+    public Future<Void> open(Handler<Inbound> inbound, Handler<Throwable> closed) {
         this.inbound = inbound;
         this.closed = closed;
         try {
@@ -132,22 +132,24 @@ final class StreamableHttpTransport implements Transport {
             readAnswerStream(response, message.getValue("id"), method, null, 0);
             return Future.succeededFuture();
         }
+        Object request = message.getValue("id");
         return http.body(response)
                 .map(body -> {
                     if (call != null) awaiting.remove(call); // answered here, or (202) to come on the GET stream
-                    http.deliverJson(body, this::receive); // 202 has no body: nothing delivered
+                    http.deliverJson(body, m -> receive(m, request)); // 202 has no body: nothing delivered
                     return (Void) null;
                 })
                 .recover(e -> {
                     if (!(e instanceof MessageDecoder.TooLarge tooLarge)) return Future.failedFuture(e);
                     if (call != null) awaiting.remove(call);
-                    http.tooLargeTo(this::receive, message.getValue("id")).accept(tooLarge.start);
+                    http.tooLargeTo(m -> receive(m, request), request).accept(tooLarge.start);
                     return Future.succeededFuture();
                 });
     }
 
-    private void receive(JsonObject message) {
-        if (!closing) inbound.handle(message);
+    /** Hands a message up with the id of the request whose POST it answered ({@code null}: the GET stream). */
+    private void receive(JsonObject message, Object request) {
+        if (!closing) inbound.handle(new Inbound(message, request));
     }
 
     /**
@@ -164,7 +166,7 @@ final class StreamableHttpTransport implements Transport {
                 answered[0] = true;
                 if (call != null) awaiting.remove(call);
             }
-            receive(m);
+            receive(m, id); // everything on this stream belongs to request id
         };
         SseParser parser = http.parser(http.eventsTo(messages), http.tooLargeTo(messages, id));
         HttpEndpoint.stream(response, parser, broken -> {
@@ -177,7 +179,7 @@ final class StreamableHttpTransport implements Transport {
             String resumeFrom = parser.lastEventId() != null ? parser.lastEventId() : eventId;
             if (resumeFrom == null || resumes >= MAX_RESUMES) {
                 if (call != null) awaiting.remove(call);
-                receive(unanswered(id, method));
+                receive(unanswered(id, method), id);
                 return;
             }
             long delay = parser.retryMs() == null ? 1 : Math.max(1, parser.retryMs());
@@ -203,7 +205,7 @@ final class StreamableHttpTransport implements Transport {
             }
             if (result.succeeded()) HttpEndpoint.discard(result.result());
             if (call != null) awaiting.remove(call);
-            receive(unanswered(id, method));
+            receive(unanswered(id, method), id);
         });
     }
 
@@ -257,7 +259,8 @@ final class StreamableHttpTransport implements Transport {
         }
         streamRetryDelayMs = STREAM_RETRY_MIN_MS;
         eventStream = response;
-        SseParser parser = http.parser(http.eventsTo(this::receive), http.tooLargeTo(this::receive, null));
+        SseParser parser =
+                http.parser(http.eventsTo(m -> receive(m, null)), http.tooLargeTo(m -> receive(m, null), null));
         HttpEndpoint.stream(response, parser, broken -> {
             if (generation != streamGeneration || closing) return;
             if (parser.lastEventId() != null) lastEventId = parser.lastEventId(); // resume where we left off

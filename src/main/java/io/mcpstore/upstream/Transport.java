@@ -15,10 +15,17 @@ import io.vertx.core.json.JsonObject;
 interface Transport {
 
     /**
+     * A message the server sent, and the id of our request it came with when the transport knows it: a Streamable
+     * HTTP server answers each POST with a stream of its own, so what arrives there belongs to that request. Null
+     * when the transport cannot tell (stdio, legacy SSE, the GET stream): the message itself may still say.
+     */
+    record Inbound(JsonObject message, Object request) {}
+
+    /**
      * Connects. {@code inbound} receives each message the server sends (a batch arrives as its members, in order);
      * {@code closed} fires at most once, when the connection is lost on its own, and never after {@link #close()}.
      */
-    Future<Void> open(Handler<JsonObject> inbound, Handler<Throwable> closed);
+    Future<Void> open(Handler<Inbound> inbound, Handler<Throwable> closed);
 
     /** Sends one message. Completes when the server took it, not when it answered; many may be in flight. */
     Future<Void> send(JsonObject message);

@@ -14,13 +14,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway calls one upstream connection is serving, and what travels between the upstream and the calling
  * clients while they run: progress (the upstream sees a token of ours, the client gets its own back), log messages,
- * server→client requests (sampling, elicitation, roots) and their answers, and cancellation. One connection serves
- * every client, so what the upstream sends is matched to a call by its progress token, else to the latest call in
- * flight; with no call in flight a server→client request goes to the session's own stream.
+ * server→client requests (sampling, elicitation, roots) and their answers, and cancellation.
+ *
+ * <p>One connection serves every client, so each message goes with the request it belongs to: the one whose
+ * Streamable HTTP answer stream carried it, else the one it names ({@code relatedRequestId}, a progress token),
+ * else the only call in flight. With several in flight and nothing to match, it goes to no client (a server→client
+ * request is answered with an error) rather than to a client it may not belong to. {@code roots/list} that no
+ * client can answer gets the service's configured roots.
  */
 final class UpstreamRelay {
     /** One call in flight: where its related messages go ({@code relay}) and who asked ({@code session}). */
@@ -39,20 +45,31 @@ final class UpstreamRelay {
         }
     }
 
-    private static final Map<String, String> CAPABILITY_OF = Map.of(
-            "sampling/createMessage", "sampling",
-            "elicitation/create", "elicitation",
-            "roots/list", "roots");
+    private static final String ROOTS_LIST = "roots/list";
+    private static final Map<String, String> CAPABILITY_OF =
+            Map.of("sampling/createMessage", "sampling", "elicitation/create", "elicitation", ROOTS_LIST, "roots");
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamRelay.class);
+
+    /** Which call a message belongs to; {@code ambiguous}: several are in flight and nothing says which. */
+    private record Match(InFlight call, boolean ambiguous) {
+        static final Match NONE = new Match(null, false);
+        static final Match AMBIGUOUS = new Match(null, true);
+    }
 
     private final Vertx vertx;
     private final String service;
+    private final JsonArray roots;
     private final LinkedHashMap<String, InFlight> calls = new LinkedHashMap<>();
     private final Map<String, InFlight> byToken = new HashMap<>();
+    private final Map<Long, InFlight> byUpstreamId = new HashMap<>();
     private long nextToken = 1;
 
-    UpstreamRelay(Vertx vertx, String service) {
+    /** @param roots what {@code roots/list} gets when no client can answer it: {@code [{uri, name?}]} */
+    UpstreamRelay(Vertx vertx, String service, JsonArray roots) {
         this.vertx = vertx;
         this.service = service;
+        this.roots = roots;
     }
 
     /** The client capabilities the gateway declares upstream: everything it can relay to a client. */
@@ -86,10 +103,19 @@ final class UpstreamRelay {
         return new JsonObject(new LinkedHashMap<>(params.getMap())).put("_meta", meta);
     }
 
+    /** The call went upstream with JSON-RPC id {@code id} (again, after a re-initialize: the latest id counts). */
+    void sent(InFlight call, long id) {
+        if (call == null) return;
+        if (call.upstreamId >= 0) byUpstreamId.remove(call.upstreamId);
+        call.upstreamId = id;
+        byUpstreamId.put(id, call);
+    }
+
     void end(InFlight call) {
         if (call == null) return;
         calls.remove(call.key);
         if (call.token != null) byToken.remove(call.token);
+        if (call.upstreamId >= 0) byUpstreamId.remove(call.upstreamId);
     }
 
     /** The call a router's cancellation names, if it is still in flight. */
@@ -98,7 +124,8 @@ final class UpstreamRelay {
     }
 
     /** Hands a notification to the client it belongs to; {@code false} when it is not one the relay carries. */
-    boolean notification(JsonObject notification) {
+    boolean notification(Transport.Inbound inbound) {
+        JsonObject notification = inbound.message();
         String method = notification.getString("method");
         JsonObject params = notification.getJsonObject("params", new JsonObject());
         switch (method) {
@@ -108,9 +135,15 @@ final class UpstreamRelay {
                 return true;
             }
             case McpMethods.NOTIFICATIONS_MESSAGE -> {
-                InFlight call = latest();
-                if (call != null) {
-                    toCall(call, notification);
+                Match match = match(inbound);
+                if (match.call() != null) {
+                    toCall(match.call(), notification);
+                } else if (match.ambiguous()) {
+                    LOG.debug(
+                            "service '{}': a log message names none of the {} calls in flight; sent to no client: {}",
+                            service,
+                            calls.size(),
+                            params);
                 } else {
                     toSessions(notification, new JsonObject().put("level", params.getString("level", "info")));
                 }
@@ -127,12 +160,23 @@ final class UpstreamRelay {
     }
 
     /**
-     * A server→client request: relayed to the client of the call in flight (or, with none, of the latest session
-     * that called), answered with the client's result; fails with a JSON-RPC error when no client can answer.
+     * A server→client request: relayed to the client of the call it belongs to, answered with the client's result;
+     * fails with a JSON-RPC error when no client can answer. {@code roots/list} that no client can answer (outside a
+     * call, or the calling client did not declare roots) gets the service's configured roots.
      */
-    Future<JsonObject> serverRequest(JsonObject request, long timeoutMs) {
+    Future<JsonObject> serverRequest(Transport.Inbound inbound, long timeoutMs) {
+        JsonObject request = inbound.message();
         String method = request.getString("method");
-        InFlight call = latest();
+        boolean roots = ROOTS_LIST.equals(method);
+        Match match = match(inbound);
+        InFlight call = match.call();
+        if (call == null && match.ambiguous()) {
+            return Future.failedFuture(new JsonRpcPeer.RpcError(
+                    JsonRpc.INVALID_REQUEST,
+                    method + " names none of the " + calls.size() + " calls to service '" + service
+                            + "' in flight (no relatedRequestId or progress token), so no client can be chosen"));
+        }
+        if (call == null && roots) return Future.succeededFuture(configuredRoots());
         if (call == null) {
             return Future.failedFuture(new JsonRpcPeer.RpcError(
                     JsonRpc.INVALID_REQUEST,
@@ -141,6 +185,7 @@ final class UpstreamRelay {
         String capability = CAPABILITY_OF.get(method);
         JsonObject declared = call.session.getJsonObject("capabilities", new JsonObject());
         if (capability != null && !declared.containsKey(capability)) {
+            if (roots) return Future.succeededFuture(configuredRoots());
             return Future.failedFuture(new JsonRpcPeer.RpcError(
                     JsonRpc.METHOD_NOT_FOUND,
                     "the calling client does not support " + capability + " (" + method + ")"));
@@ -162,6 +207,34 @@ final class UpstreamRelay {
                 .compose(UpstreamRelay::clientAnswer);
     }
 
+    private JsonObject configuredRoots() {
+        return new JsonObject().put("roots", roots.copy());
+    }
+
+    /**
+     * The call a message from the upstream belongs to: the request whose answer stream carried it, else the request
+     * it names ({@code relatedRequestId} in its params or their {@code _meta}), else the call whose progress token
+     * it carries, else the one call in flight. A message that names a request of ours that is no client's call (a
+     * list fetch, a call that ended) belongs to no call.
+     */
+    private Match match(Transport.Inbound inbound) {
+        JsonObject params = inbound.message().getValue("params") instanceof JsonObject p ? p : new JsonObject();
+        JsonObject meta = params.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
+        Object named = inbound.request() != null
+                ? inbound.request()
+                : params.getValue("relatedRequestId", meta.getValue("relatedRequestId"));
+        if (named != null) {
+            Long id = JsonRpcPeer.idOf(named);
+            InFlight call = id == null ? null : byUpstreamId.get(id);
+            return call == null ? Match.NONE : new Match(call, false);
+        }
+        Object token = meta.getValue("progressToken");
+        InFlight byItsToken = token == null ? null : byToken.get(String.valueOf(token));
+        if (byItsToken != null) return new Match(byItsToken, false);
+        if (calls.size() == 1) return new Match(calls.values().iterator().next(), false);
+        return calls.isEmpty() ? Match.NONE : Match.AMBIGUOUS;
+    }
+
     private static Future<JsonObject> clientAnswer(Message<JsonObject> reply) {
         JsonObject body = reply.body();
         JsonObject error = body.getJsonObject("error");
@@ -170,12 +243,6 @@ final class UpstreamRelay {
                     error.getInteger("code", JsonRpc.INTERNAL_ERROR), error.getString("message", "client error")));
         }
         return Future.succeededFuture(body.getJsonObject("result", new JsonObject()));
-    }
-
-    private InFlight latest() {
-        InFlight last = null;
-        for (InFlight call : calls.values()) last = call;
-        return last;
     }
 
     private void toCall(InFlight call, JsonObject message) {

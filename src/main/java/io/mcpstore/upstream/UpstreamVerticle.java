@@ -35,6 +35,7 @@ public final class UpstreamVerticle extends VerticleBase {
     private Logger log;
     private final Catalog catalog = new Catalog();
     private UpstreamRelay relay;
+    private final Subscribers subscribers = new Subscribers();
     private UpstreamState state;
     private String error;
 
@@ -57,7 +58,11 @@ public final class UpstreamVerticle extends VerticleBase {
     public Future<?> start() {
         service = ServiceConfig.fromDeployment(config());
         AsIsJsonCodec.register(vertx.eventBus());
-        relay = new UpstreamRelay(vertx, service.name());
+        relay = new UpstreamRelay(
+                vertx,
+                service.name(),
+                new JsonArray(
+                        service.roots().stream().map(ServiceConfig.Root::toJson).toList()));
         log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         setState(UpstreamState.CONNECTING);
         // Consumers are unregistered by Vert.x when the verticle is undeployed.
@@ -139,6 +144,28 @@ public final class UpstreamVerticle extends VerticleBase {
                 catalog.get(Catalog.Kind.PROMPTS).size());
         if (!setState(UpstreamState.READY)) publishCatalog(); // re-initialized: the lists may have changed
         startPing();
+        resubscribe();
+    }
+
+    /** A new connection (or server session) knows no subscriptions: the ones clients hold are made again. */
+    private void resubscribe() {
+        JsonRpcPeer connection = peer;
+        if (connection == null) return;
+        for (String uri : subscribers.uris()) {
+            connection
+                    .request(McpMethods.RESOURCES_SUBSCRIBE, new JsonObject().put("uri", uri), service.timeoutMs())
+                    .onComplete(done -> {
+                        if (done.failed() || done.result().containsKey("error")) {
+                            log.warn(
+                                    "service '{}' did not take the subscription to {} again: {}",
+                                    service.name(),
+                                    uri,
+                                    done.failed()
+                                            ? done.cause().getMessage()
+                                            : done.result().getValue("error"));
+                        }
+                    });
+        }
     }
 
     private void onAttemptFailed(JsonRpcPeer attempt, Throwable cause) {
@@ -243,13 +270,16 @@ public final class UpstreamVerticle extends VerticleBase {
 
     // ---- what the upstream sends us
 
-    private Future<JsonObject> onServerRequest(JsonObject request) {
-        if (McpMethods.PING.equals(request.getString("method"))) return Future.succeededFuture(new JsonObject());
+    private Future<JsonObject> onServerRequest(Transport.Inbound request) {
+        if (McpMethods.PING.equals(request.message().getString("method"))) {
+            return Future.succeededFuture(new JsonObject());
+        }
         return relay.serverRequest(request, service.timeoutMs());
     }
 
-    private void onNotification(JsonObject notification) {
-        if (relay.notification(notification)) return;
+    private void onNotification(Transport.Inbound inbound) {
+        if (relay.notification(inbound)) return;
+        JsonObject notification = inbound.message();
         String method = notification.getString("method");
         List<Catalog.Kind> stale = Catalog.Kind.changedBy(method);
         if (stale.isEmpty()) {
@@ -287,16 +317,45 @@ public final class UpstreamVerticle extends VerticleBase {
             cancel(body);
             return;
         }
-        if (!state.acceptsCalls()) {
+        boolean subscription =
+                McpMethods.RESOURCES_SUBSCRIBE.equals(method) || McpMethods.RESOURCES_UNSUBSCRIBE.equals(method);
+        // An unsubscribe counts even while the service is down: a new connection must not subscribe for nobody.
+        if (!state.acceptsCalls() && !McpMethods.RESOURCES_UNSUBSCRIBE.equals(method)) {
             message.fail(Failures.UNAVAILABLE, unavailableMessage());
             return;
         }
         JsonObject params = body.getValue("params") instanceof JsonObject p ? p : null;
+        Future<JsonObject> reply = subscription ? subscription(body, method, params) : call(body, method, params);
+        reply.onSuccess(r -> message.reply(r, AsIsJsonCodec.options())).onFailure(e -> fail(message, method, e));
+    }
+
+    /** A call upstream, with what travels back while it runs (progress, log messages, server→client requests). */
+    private Future<JsonObject> call(JsonObject body, String method, JsonObject params) {
         UpstreamRelay.InFlight call = relay.begin(body, params);
-        forward(method, UpstreamRelay.upstreamParams(call, params), call)
-                .onComplete(done -> relay.end(call))
-                .onSuccess(reply -> message.reply(reply, AsIsJsonCodec.options()))
-                .onFailure(e -> fail(message, method, e));
+        return forward(method, UpstreamRelay.upstreamParams(call, params), call).onComplete(done -> relay.end(call));
+    }
+
+    /**
+     * {@code resources/subscribe} and {@code unsubscribe} of one client session. The connection is shared, so the
+     * upstream hears only the first subscribe to a URI and the unsubscribe of its last subscriber; the others are
+     * answered here.
+     */
+    private Future<JsonObject> subscription(JsonObject body, String method, JsonObject params) {
+        String session = body.getJsonObject("session", new JsonObject()).getString("id");
+        String uri = params == null ? null : params.getString("uri");
+        if (session == null || uri == null) {
+            return Future.failedFuture(new UpstreamException(
+                    Failures.BAD_REQUEST, method + " needs a client session and params.uri", null));
+        }
+        JsonObject done = new JsonObject().put("result", new JsonObject());
+        if (McpMethods.RESOURCES_UNSUBSCRIBE.equals(method)) {
+            boolean last = subscribers.remove(uri, session);
+            return last && state.acceptsCalls() ? call(body, method, params) : Future.succeededFuture(done);
+        }
+        if (!subscribers.add(uri, session)) return Future.succeededFuture(done);
+        return call(body, method, params).andThen(answer -> {
+            if (answer.failed() || answer.result().containsKey("error")) subscribers.remove(uri, session);
+        });
     }
 
     /** A client cancelled a call (or went away): the upstream is told, and the caller is answered at once. */
@@ -326,9 +385,7 @@ public final class UpstreamVerticle extends VerticleBase {
             return Future.failedFuture(new UpstreamException(Failures.UNAVAILABLE, unavailableMessage(), error));
         }
         return connection
-                .request(method, params, service.timeoutMs(), id -> {
-                    if (call != null) call.upstreamId = id;
-                })
+                .request(method, params, service.timeoutMs(), id -> relay.sent(call, id))
                 .map(UpstreamVerticle::reply);
     }
 

@@ -23,6 +23,11 @@ class GatewayConfigTest {
                 "{\"services\":{\"a\":{\"command\":\"x\",\"timeoutMs\":0}}}|services.a.timeoutMs|greater than 0",
                 "{\"services\":{\"a\":{\"command\":\"x\",\"timeoutMs\":\"soon\"}}}|services.a.timeoutMs|whole number",
                 "{\"services\":{\"bad name!\":{\"command\":\"x\"}}}|services.bad name!|service name",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"roots\":\"file:///w\"}}}|services.a.roots|list of {uri, name?}",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"roots\":[\"file:///w\"]}}}|services.a.roots[0]|must be {uri, name?}",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"roots\":[{\"name\":\"w\"}]}}}|services.a.roots[0].uri|is required",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"roots\":[{\"uri\":\"work/dir\"}]}}}|services.a.roots[0].uri|must be a URI",
+                "{\"services\":{\"a\":{\"command\":\"x\",\"roots\":[{\"uri\":\"file:///a b\"}]}}}|services.a.roots[0].uri|not a valid URI",
                 "{\"http\":{\"port\":70000}}|http.port|between 0 and 65535",
                 "{\"naming\":{\"mode\":\"sometimes\"}}|naming.mode|unknown mode",
                 "{\"naming\":{\"separator\":\"\"}}|naming.separator|1-8 characters",
@@ -90,7 +95,8 @@ class GatewayConfigTest {
     @Test
     void theCanonicalFormReadsBackTheSame() {
         JsonObject json =
-                new JsonObject("{\"http\":{\"port\":0},\"services\":{\"a\":{\"command\":\"x\",\"args\":[\"1\"]},"
+                new JsonObject("{\"http\":{\"port\":0},\"services\":{\"a\":{\"command\":\"x\",\"args\":[\"1\"],"
+                        + "\"roots\":[{\"uri\":\"file:///work\",\"name\":\"work\"},{\"uri\":\"file:///tmp\"}]},"
                         + "\"b\":{\"url\":\"http://127.0.0.1:1/mcp\",\"headers\":{\"H\":\"v\"}}},"
                         + "\"apps\":{\"r\":{\"prefix\":\"/r\",\"services\":[\"b\"]}}}");
         GatewayConfig config = GatewayConfig.fromJson(json);

@@ -34,15 +34,15 @@ class SessionStoreTest {
 
         onThreads(t -> {
             for (int i = 0; i < each; i++) {
-                // Every tenth a subscription too: each copies the set, so not every time.
-                String uri = "fixture://" + t + "/" + i;
-                if (i % 10 == 0) store.update(id, s -> s.withSubscription(uri, true));
+                // Every tenth a change of another field too: it must not undo the counts of the others.
+                String level = "level-" + t;
+                if (i % 10 == 0) store.update(id, s -> s.withLogLevel(level));
                 store.answering(id);
             }
         });
 
         Session session = store.get(id);
-        assertThat(session.subscriptions()).hasSize(THREADS * each / 10);
+        assertThat(session.logLevel()).startsWith("level-");
         assertThat(session.inFlight()).isEqualTo(THREADS * each);
 
         onThreads(t -> {
