@@ -106,6 +106,7 @@ public final class AdminApi {
     private Router routes(long maxBodyBytes) {
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        r.route().handler(new ChangeContentTypes());
         r.route().handler(this::fresh);
         r.get("/openapi.yaml").handler(this::openapi);
 
@@ -288,23 +289,7 @@ public final class AdminApi {
     private void callTool(RoutingContext ctx) {
         JsonObject body = body(ctx);
         Call call = call(body, "", view(body.getString("app")));
-        invoke(call).onComplete(ar -> {
-            if (ar.failed()) {
-                problem(ar.cause()).send(ctx);
-                return;
-            }
-            JsonObject reply = ar.result();
-            if (reply.getJsonObject("error") != null) {
-                JsonObject error = reply.getJsonObject("error");
-                Problem.send(
-                        ctx,
-                        502,
-                        "service '" + call.service() + "' answered with an error: " + error.getString("message"),
-                        new JsonObject().put("error", error));
-            } else {
-                json(ctx, 200, reply.getJsonObject("result", new JsonObject()));
-            }
-        });
+        invoke(call).onComplete(ar -> reply(ctx, ar, 200));
     }
 
     /** Several calls: one group per service, all groups in parallel; results in the order given. */
@@ -325,9 +310,7 @@ public final class AdminApi {
                 Call call = call(c, "calls[" + i + "].", view);
                 groups.computeIfAbsent(call.service(), s -> new ArrayList<>()).add(i);
                 results.add(invoke(call)
-                        .map(reply -> reply.getJsonObject("error") != null
-                                ? new JsonObject().put("error", reply.getJsonObject("error"))
-                                : new JsonObject().put("result", reply.getJsonObject("result", new JsonObject())))
+                        .map(result -> new JsonObject().put("result", result))
                         .recover(e -> Future.succeededFuture(errorItem(problem(e)))));
             } catch (Problem p) {
                 results.add(Future.succeededFuture(errorItem(p)));
@@ -350,7 +333,8 @@ public final class AdminApi {
         return new JsonObject().put("error", error.mergeIn(p.extra));
     }
 
-    private record Call(String service, String name, JsonObject arguments, long timeoutMs) {}
+    /** A call as the upstream gets it: its service, the upstream's tool name; {@code publicName} as the caller gave it. */
+    private record Call(String service, String publicName, String name, JsonObject arguments, long timeoutMs) {}
 
     private Call call(JsonObject body, String prefix, CatalogView view) {
         Object name = body.getValue("name");
@@ -362,37 +346,31 @@ public final class AdminApi {
         CatalogView.Target target = view.tool(n);
         if (target == null) {
             ServiceCatalog down = view.unavailableOwner(n);
-            if (down != null) {
-                throw new Problem(
-                        503, "tool '" + n + "' belongs to service '" + down.service() + "', which is " + down.state());
-            }
-            throw Problem.notFound("tool '" + n + "' not found");
+            if (down != null) throw Problem.serviceDown(n, down.service(), down.state());
+            throw Problem.unknownTool(n);
         }
         ServiceConfig sc = config.services().get(target.service());
         long timeout = sc == null ? ServiceConfig.DEFAULT_TIMEOUT_MS : sc.timeoutMs();
-        return new Call(target.service(), target.name(), args == null ? new JsonObject() : (JsonObject) args, timeout);
+        return new Call(
+                target.service(), n, target.name(), args == null ? new JsonObject() : (JsonObject) args, timeout);
     }
 
+    /** The call's {@code CallToolResult}, or a {@link Problem} saying why there is none (see {@link Problem}). */
     private Future<JsonObject> invoke(Call call) {
         JsonObject body = new JsonObject()
                 .put("method", "tools/call")
                 .put("params", new JsonObject().put("name", call.name()).put("arguments", call.arguments()));
         return vertx.eventBus()
                 .<JsonObject>request(Addresses.upstream(call.service()), body, timeout(call.timeoutMs() + BUS_GRACE_MS))
-                .map(Message::body)
-                .recover(e -> Future.failedFuture(upstreamProblem(call.service(), e)));
-    }
-
-    private static Problem upstreamProblem(String service, Throwable e) {
-        if (e instanceof ReplyException r) {
-            if (r.failureType() == ReplyFailure.NO_HANDLERS)
-                return new Problem(503, "service '" + service + "' is not running");
-            if (r.failureType() == ReplyFailure.TIMEOUT)
-                return new Problem(504, "service '" + service + "' did not answer in time");
-            int code = r.failureCode();
-            return new Problem(code == 504 ? 504 : code == 400 ? 400 : 503, r.getMessage());
-        }
-        return new Problem(502, String.valueOf(e.getMessage()));
+                .recover(e -> Future.failedFuture(Problem.callFailed(call.service(), e)))
+                .compose(m -> {
+                    JsonObject reply = m.body();
+                    JsonObject error = reply.getJsonObject("error");
+                    if (error != null) {
+                        return Future.failedFuture(Problem.upstreamError(call.publicName(), call.service(), error));
+                    }
+                    return Future.succeededFuture(reply.getJsonObject("result", new JsonObject()));
+                });
     }
 
     // ---- apps
@@ -647,9 +625,10 @@ public final class AdminApi {
     }
 
     private static JsonObject body(RoutingContext ctx) {
+        // ChangeContentTypes let JSON or YAML through; these routes take JSON only.
         String ct = ctx.request().getHeader("Content-Type");
         if (ct != null && !ct.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new Problem(415, "send application/json, not " + ct);
+            throw new Problem(415, "this endpoint takes application/json, not " + ct);
         }
         try {
             Object v = ctx.body().asString() == null || ctx.body().asString().isBlank()

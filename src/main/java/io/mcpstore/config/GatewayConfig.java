@@ -125,16 +125,11 @@ public record GatewayConfig(
         }
         Map<String, AppConfig> apps = new LinkedHashMap<>();
         JsonObject a = object(json, "apps", "apps");
-        Map<String, String> prefixes = new LinkedHashMap<>();
         for (String name : a.fieldNames()) {
             Object entry = a.getValue(name);
             AppConfig app = AppConfig.fromJson(
                     name, entry instanceof JsonObject o ? o : null, services.keySet(), "apps." + name);
-            String clash = prefixes.put(app.prefix(), name);
-            if (clash != null) {
-                throw new ConfigException(
-                        "apps." + name + ".prefix", "'" + app.prefix() + "' is already used by app '" + clash + "'");
-            }
+            AppConfig.refuseOverlap(app, apps.values(), "apps." + name + ".prefix");
             apps.put(name, app);
         }
         JsonObject sessions = object(json, "sessions", "sessions");

@@ -148,4 +148,23 @@ class CliTest {
                 .containsPattern("state\\s+ready")
                 .containsPattern("pid\\s+\\d+");
     }
+
+    /** The admin API takes changes only as JSON or YAML (415 otherwise): the CLI declares what it sends. */
+    @Test
+    void aYamlAndAJsonFileAreImportedAsWhatTheyAre() throws Exception {
+        Path yaml = dir.resolve("apps.yaml");
+        Files.writeString(yaml, "# an app over the fixture\napps:\n  lab: {prefix: /lab, services: [fx]}\n");
+        Run imported = mcpstore("config", "import", yaml.toString(), "--mode", "merge");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("Imported: revision 2");
+        Run tools = mcpstore("tool", "list", "--app", "lab");
+        assertThat(tools.exit()).as(tools.err()).isZero();
+        assertThat(tools.out()).contains("fx__echo");
+
+        Path json = dir.resolve("apps.json");
+        Files.writeString(json, "{\"apps\": {\"lab\": {\"prefix\": \"/lab2\", \"services\": [\"fx\"]}}}");
+        Run again = mcpstore("config", "import", json.toString(), "--mode", "merge");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("Imported: revision 3");
+    }
 }
