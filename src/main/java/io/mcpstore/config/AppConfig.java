@@ -15,12 +15,16 @@ public record AppConfig(String name, String prefix, List<String> services) {
     private static final Set<String> RESERVED =
             Set.of("/mcp", "/sse", "/message", "/health", "/metrics", "/api", "/.well-known");
 
+    /** The keys an app entry knows. */
+    public static final ConfigKeys KEYS = ConfigKeys.of("prefix", "services");
+
     public AppConfig {
         services = List.copyOf(services);
     }
 
     static AppConfig fromJson(String name, JsonObject json, Set<String> knownServices, String key) {
         if (json == null) throw new ConfigException(key, "must be an object with 'prefix' and 'services'");
+        KEYS.check(json, key);
         String prefix = ServiceConfig.string(json, "prefix", key);
         if (prefix == null) prefix = "/" + name;
         if (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
