@@ -100,9 +100,9 @@ public final class McpStore {
     public static Vertx createVertx() {
         String registryName = "mcpstore-" + UUID.randomUUID();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // Each router instance's HTTP server registers this gauge under the same id; the registry keeps the first
-        // and warns at every start (vert-x3/vertx-micrometer-metrics#259), so it would count one instance's requests.
-        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("vertx.http.server.active.requests")));
+        // Each router instance's HTTP server registers these gauges under the same ids; the registry keeps the first
+        // and warns at every start (vert-x3/vertx-micrometer-metrics#259), so they would count one instance's share.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().startsWith("vertx.http.server.active.")));
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setRegistryName(registryName)
