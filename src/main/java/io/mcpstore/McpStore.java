@@ -240,10 +240,9 @@ public final class McpStore {
                     ? vertx.undeploy(id).otherwiseEmpty()
                     : Future.succeededFuture());
         }
-        undeploy = undeploy.transform(ignored -> Future.join(vertx.deploymentIDs().stream()
-                                .map(vertx::undeploy)
-                                .toList())
-                        .mapEmpty());
+        undeploy = undeploy.transform(ignored -> Future.join(
+                        vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+                .mapEmpty());
         return undeploy.transform(ignored -> {
             GatewayMetrics.release(registryName);
             return ownsVertx ? vertx.close() : Future.succeededFuture();

@@ -37,14 +37,18 @@ final class StartFailure {
             return because + server + " is unreachable (" + plain(rootMessage(failure)) + "). Start PostgreSQL, or "
                     + "fix store.url in " + file + ".";
         }
+        if ("file".equals(store.type()) && isStoreFailure(failure)) {
+            return because + "the file store cannot keep its revisions in the directory of " + store.file() + " ("
+                    + plain(rootMessage(failure)) + "). Make that directory writable, or use store: {type: memory}.";
+        }
+        if (rootMessage(failure).contains("Cannot assign requested address")) {
+            return because + "cannot listen on " + http.host()
+                    + ": it is not an address of this machine. Fix --host or http.host in " + file + ".";
+        }
         if (find(failure, BindException.class) != null || rootMessage(failure).contains("Address already in use")) {
             return because + "cannot listen on " + http.host() + ":" + http.port() + ": the address is in use (another"
                     + " MCPStore, or another server). Stop it, or choose another port with --port N or http.port in "
                     + file + ".";
-        }
-        if (rootMessage(failure).contains("Cannot assign requested address")) {
-            return because + "cannot listen on " + http.host() + ":" + http.port() + ": " + http.host()
-                    + " is not an address of this machine. Fix --host or http.host in " + file + ".";
         }
         return because + plain(rootMessage(failure));
     }

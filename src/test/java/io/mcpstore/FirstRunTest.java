@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class FirstRunTest {
-    private static final String PG = System.getProperty("mcpstore.test.pg", "postgresql://postgres@127.0.0.1:5432/test");
+    private static final String PG =
+            System.getProperty("mcpstore.test.pg", "postgresql://postgres@127.0.0.1:5432/test");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -50,7 +51,8 @@ class FirstRunTest {
 
     /** Waits for the one line the gateway prints and returns its URL. */
     private static String listening(Process process) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         assertThat(line).startsWith("MCPStore listening on ");
         return line.substring("MCPStore listening on ".length());
@@ -71,9 +73,8 @@ class FirstRunTest {
     /** Exits, with code 2, and one line on stderr: the last one, and no stack trace anywhere. */
     private String failsWithOneLine(Process process) throws Exception {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        List<String> lines = Files.readAllLines(stderr()).stream()
-                .filter(l -> !l.isBlank())
-                .toList();
+        List<String> lines =
+                Files.readAllLines(stderr()).stream().filter(l -> !l.isBlank()).toList();
         assertThat(lines).noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by:"));
         assertThat(process.exitValue()).as("exit code; stderr: %s", lines).isEqualTo(2);
         assertThat(lines).isNotEmpty();
@@ -160,15 +161,23 @@ class FirstRunTest {
         String url = PG.replaceFirst("/[^/]*$", "/mcpstore_no_such_db");
         Files.writeString(config, "store: {type: postgres, url: \"" + url + "\"}\nservices: {}\n");
         String last = failsWithOneLine(main(dir, "--config", config.toString(), "--port", "0"));
-        assertThat(last).contains("mcpstore_no_such_db").contains("does not exist").contains("createdb");
+        assertThat(last)
+                .contains("mcpstore_no_such_db")
+                .contains("does not exist")
+                .contains("createdb");
     }
 
     @Test
     void aCleanShutdownIsQuiet() throws Exception {
         Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, "services:\n  fx: " + Upstreams.fixtureStdio("--name", "fx").encode() + "\n"
-                + "  fy: {command: \"${java}\", args: " + Upstreams.fixtureStdio("--name", "fy").getJsonArray("args").encode()
-                + "}\n");
+        Files.writeString(
+                config,
+                "services:\n  fx: " + Upstreams.fixtureStdio("--name", "fx").encode() + "\n"
+                        + "  fy: {command: \"${java}\", args: "
+                        + Upstreams.fixtureStdio("--name", "fy")
+                                .getJsonArray("args")
+                                .encode()
+                        + "}\n");
         Process process = main(dir, "--config", config.toString(), "--port", "0");
         try {
             String url = listening(process);

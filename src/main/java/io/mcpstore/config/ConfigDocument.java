@@ -135,7 +135,8 @@ public final class ConfigDocument {
 
     /** {@code services} entries from the {@code {"mcpServers": {...}}} JSON that MCP clients write. */
     public static JsonObject fromMcpServers(JsonObject json) {
-        return fromServers(json, json.containsKey("servers") && !json.containsKey("mcpServers") ? "servers" : "mcpServers");
+        return fromServers(
+                json, json.containsKey("servers") && !json.containsKey("mcpServers") ? "servers" : "mcpServers");
     }
 
     /**
@@ -155,7 +156,8 @@ public final class ConfigDocument {
             // VS Code's prompts for secrets; a ${input:…} could not be resolved here.
             Object inputs = out.remove("inputs");
             if (inputs instanceof JsonArray list && !list.isEmpty()) {
-                throw new ConfigException("inputs", "VS Code input prompts are not supported: use ${env:NAME} references");
+                throw new ConfigException(
+                        "inputs", "VS Code input prompts are not supported: use ${env:NAME} references");
             }
         }
         return out.put("services", fromServers(json, key));
@@ -206,7 +208,8 @@ public final class ConfigDocument {
             parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+            String where =
+                    mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
             String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
             throw new ConfigException("(document)", "is not valid YAML or JSON: " + where + problem);
         } catch (RuntimeException e) {

@@ -36,7 +36,8 @@ public record ConfigKeys(List<String> names) {
     /** The error for {@code key} in {@code section}, with the key meant when one is close. */
     public ConfigException unknown(String key, String section) {
         String meant = closest(key);
-        String hint = meant != null ? "; did you mean '" + meant + "'?" : " (known keys: " + String.join(", ", names) + ")";
+        String hint =
+                meant != null ? "; did you mean '" + meant + "'?" : " (known keys: " + String.join(", ", names) + ")";
         return new ConfigException(section.isEmpty() ? key : section + "." + key, "unknown key" + hint);
     }
 

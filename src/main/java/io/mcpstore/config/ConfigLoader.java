@@ -96,12 +96,22 @@ public final class ConfigLoader {
      */
     public static StoreSettings storeSettings(JsonObject json, Path file, boolean given) {
         try {
-            return StoreSettings.fromJson(
-                    json.getJsonObject("store"), given && Files.isRegularFile(file) ? file.toString() : null);
+            // An MCP client's file stays the client's: it is read, never rewritten in our shape.
+            boolean ours = given && Files.isRegularFile(file) && !isClientFile(file);
+            return StoreSettings.fromJson(json.getJsonObject("store"), ours ? file.toString() : null);
         } catch (ConfigException e) {
             throw new InvalidConfig("Config error in " + file + ": " + e.getMessage(), e);
         } catch (ClassCastException e) {
             throw new InvalidConfig("Config error in " + file + ": store: must be a map", e);
+        }
+    }
+
+    private static boolean isClientFile(Path file) {
+        try {
+            JsonObject raw = ConfigDocument.parseYaml(Files.readString(file));
+            return raw.containsKey("mcpServers") || raw.containsKey("servers");
+        } catch (java.io.IOException | ConfigException e) {
+            return false; // load() has read it already; a file changed since is caught by the store
         }
     }
 
@@ -121,7 +131,9 @@ public final class ConfigLoader {
         if (top.canonical(path.get(0)) == null) {
             if (top.closest(path.get(0)) == null) return; // not a config key: a setting the code reads itself
             throw new InvalidConfig(
-                    "Config error in " + origin + ": " + top.unknown(path.get(0), "").getMessage(), null);
+                    "Config error in " + origin + ": "
+                            + top.unknown(path.get(0), "").getMessage(),
+                    null);
         }
         JsonObject node = root;
         List<String> done = new ArrayList<>();
@@ -153,7 +165,8 @@ public final class ConfigLoader {
                 String section = String.join(".", parent);
                 throw new InvalidConfig(
                         "Config error in " + origin + ": "
-                                + known.unknown(segment.toLowerCase(Locale.ROOT), section).getMessage(),
+                                + known.unknown(segment.toLowerCase(Locale.ROOT), section)
+                                        .getMessage(),
                         null);
             }
             return key;

@@ -92,8 +92,8 @@ public final class FileConfigStore implements ConfigStore {
                 doc = validator.apply(ConfigDocument.fromClientShape(ConfigDocument.parseYaml(text)));
             } catch (ConfigException e) {
                 if (!text.equals(refusedText)) {
-                    refusedReason = "Config error in " + file + ": " + e.getMessage() + " — the edit is refused, revision "
-                            + latest().number() + " stays in force";
+                    refusedReason = "Config error in " + file + ": " + e.getMessage()
+                            + " — the edit is refused, revision " + latest().number() + " stays in force";
                     LOG.error("{}", refusedReason);
                     refusedText = text;
                 }

@@ -28,7 +28,9 @@ public record StoreSettings(String type, String file, String url, String schema)
             case "file" -> {
                 String path = ServiceConfig.string(s, "path", "store");
                 if (path == null) path = file;
-                if (path == null) throw new ConfigException("store.path", "a file store needs a config file: start with --config FILE");
+                if (path == null)
+                    throw new ConfigException(
+                            "store.path", "a file store needs a config file: start with --config FILE");
                 yield new StoreSettings("file", path, null, null);
             }
             case "postgres", "postgresql" -> {

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 final class StderrSummary {
     private StderrSummary() {}
 
-    private static final Pattern ERROR = Pattern.compile(
-            "(?i:\\b(error|fatal|panic|exception)\\b|(error|exception)\\b)|\\bE(\\d{3}|[A-Z]{4,})\\b");
+    private static final Pattern ERROR =
+            Pattern.compile("(?i:\\b(error|fatal|panic|exception)\\b|(error|exception)\\b)|\\bE(\\d{3}|[A-Z]{4,})\\b");
 
     static String of(Collection<String> lines) {
         String last = null;

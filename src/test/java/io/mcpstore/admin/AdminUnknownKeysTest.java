@@ -38,17 +38,25 @@ class AdminUnknownKeysTest {
 
     @Test
     void aServiceWithATypoIsRefused() {
-        JsonObject entry = new JsonObject().put("name", "a").put("command", "echo").put("timout", 5);
+        JsonObject entry =
+                new JsonObject().put("name", "a").put("command", "echo").put("timout", 5);
         assertProblem(api.post("/services", entry), "services.a.timout", "timeoutMs");
         assertThat(api.get("/services/a").statusCode()).isEqualTo(404);
-        assertProblem(api.put("/services/a", new JsonObject().put("command", "echo").put("enabeld", false)),
-                "services.a.enabeld", "enabled");
+        assertProblem(
+                api.put("/services/a", new JsonObject().put("command", "echo").put("enabeld", false)),
+                "services.a.enabeld",
+                "enabled");
     }
 
     @Test
     void anAppWithATypoIsRefused() {
         assertProblem(
-                api.post("/apps", new JsonObject().put("name", "r").put("prefx", "/r").put("services", new io.vertx.core.json.JsonArray())),
+                api.post(
+                        "/apps",
+                        new JsonObject()
+                                .put("name", "r")
+                                .put("prefx", "/r")
+                                .put("services", new io.vertx.core.json.JsonArray())),
                 "apps.r.prefx",
                 "prefix");
     }
@@ -56,7 +64,10 @@ class AdminUnknownKeysTest {
     @Test
     void anImportWithATypoIsRefused() {
         HttpResponse<String> top = api.send(
-                "POST", "/config/import", "servces:\n  a: {command: echo}\n", Map.of("Content-Type", "application/yaml"));
+                "POST",
+                "/config/import",
+                "servces:\n  a: {command: echo}\n",
+                Map.of("Content-Type", "application/yaml"));
         assertProblem(top, "servces", "services");
         HttpResponse<String> nested = api.send(
                 "POST", "/config/import", "naming: {mdoe: never}\n", Map.of("Content-Type", "application/yaml"));
@@ -66,7 +77,12 @@ class AdminUnknownKeysTest {
     @Test
     void aVsCodeFileImportsAsTheServices() {
         JsonObject vscode = new JsonObject()
-                .put("servers", new JsonObject().put("vs", Upstreams.fixtureStdio("--name", "vs").put("type", "stdio")));
+                .put(
+                        "servers",
+                        new JsonObject()
+                                .put(
+                                        "vs",
+                                        Upstreams.fixtureStdio("--name", "vs").put("type", "stdio")));
         HttpResponse<String> imported = api.send("POST", "/config/import", vscode.encode(), Map.of());
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
         gateway.awaitState("vs", Duration.ofSeconds(30), "ready");

@@ -26,8 +26,8 @@ class RefusedEditTest {
     void aRefusedEditShowsInTheStoreStatusAndReadinessWithItsPlace() throws Exception {
         Path file = dir.resolve("gateway.yaml");
         Files.writeString(file, "services: {}\n");
-        try (TestGateway gateway =
-                TestGateway.start(new JsonObject().put("services", new JsonObject()), StoreSettings.fromJson(null, file.toString()))) {
+        try (TestGateway gateway = TestGateway.start(
+                new JsonObject().put("services", new JsonObject()), StoreSettings.fromJson(null, file.toString()))) {
             assertThat(store(gateway).containsKey("refused")).isFalse();
 
             // Broken YAML: the line and column of the problem.

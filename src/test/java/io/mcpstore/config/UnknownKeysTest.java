@@ -105,7 +105,8 @@ class UnknownKeysTest {
                 .put("mcpstore.secretKey", "k")
                 .put("mcpstore.nativeTransport", "false")
                 .put("mcpstore.node.dir", "/x");
-        assertThat(ConfigLoader.overlay(new JsonObject(), props, "mcpstore.", "\\.")).isEmpty();
+        assertThat(ConfigLoader.overlay(new JsonObject(), props, "mcpstore.", "\\."))
+                .isEmpty();
     }
 
     @Test
@@ -120,9 +121,17 @@ class UnknownKeysTest {
         GatewayConfig config =
                 ConfigLoader.validate(ConfigLoader.load(vertx, file).await(10, TimeUnit.SECONDS), file.toString());
         assertThat(config.services()).containsOnlyKeys("fs", "remote", "off");
-        assertThat(config.services().get("fs").args()).containsExactly("-y", "@modelcontextprotocol/server-filesystem", "/tmp");
+        assertThat(config.services().get("fs").args())
+                .containsExactly("-y", "@modelcontextprotocol/server-filesystem", "/tmp");
         assertThat(config.services().get("remote").transport()).isEqualTo(ServiceConfig.Transport.STREAMABLE_HTTP);
         assertThat(config.services().get("off").enabled()).isFalse();
+        // The client's file is not rewritten in our shape by the first API change: revisions stay in memory.
+        assertThat(ConfigLoader.storeSettings(new JsonObject(), file, true).type())
+                .isEqualTo("memory");
+        Path ours = dir.resolve("ours.yaml");
+        Files.writeString(ours, "services: {}\n");
+        assertThat(ConfigLoader.storeSettings(new JsonObject(), ours, true).type())
+                .isEqualTo("file");
     }
 
     @Test

@@ -27,9 +27,8 @@ class FailureSummaryTest {
                 + " echo 'npm error 404' >&2;"
                 + " echo 'npm error A complete log of this run can be found in: /root/.npm/_logs/x-debug-0.log' >&2;"
                 + " exit 1";
-        JsonObject services = new JsonObject()
-                .put("npm", sh(npm))
-                .put("nocwd", sh("true").put("cwd", "/nonexistent/mcpstore-cwd"));
+        JsonObject services =
+                new JsonObject().put("npm", sh(npm)).put("nocwd", sh("true").put("cwd", "/nonexistent/mcpstore-cwd"));
         try (TestGateway gateway = TestGateway.start(new JsonObject().put("services", services))) {
             gateway.awaitState("npm", Duration.ofSeconds(60), "failed");
             gateway.awaitState("nocwd", Duration.ofSeconds(60), "failed");
