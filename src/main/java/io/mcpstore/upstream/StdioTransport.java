@@ -118,10 +118,11 @@ final class StdioTransport implements Transport {
                 started.pid(),
                 started.info().command().orElse(service.command()));
         String name = service.name();
-        daemon("mcpstore-stdout-" + name, () -> readStdout(started, inbound, closed))
-                .start();
+        // The stderr reader first: the stdout reader's exit reason waits for it.
         stderrReader = daemon("mcpstore-stderr-" + name, () -> readLines(started.getErrorStream(), this::onStderr));
         stderrReader.start();
+        daemon("mcpstore-stdout-" + name, () -> readStdout(started, inbound, closed))
+                .start();
     }
 
     private void readStdout(Process p, Handler<JsonObject> inbound, Handler<Throwable> closed) {
