@@ -52,10 +52,13 @@ public final class Main implements Callable<Integer> {
     }
 
     static final class ServeOptions {
+        /** The built-in config: the checkout's or, missing on disk, the jar's copy. Read, never written. */
+        static final Path DEFAULT_CONFIG = Path.of("conf/mcpstore.yaml");
+
         @Option(
                 names = {"-c", "--config"},
-                description = "YAML config file (default: ${DEFAULT-VALUE})",
-                defaultValue = "conf/mcpstore.yaml")
+                description = "YAML config file, or an MCP client's mcpServers JSON; API changes are written to it "
+                        + "(default: the built-in conf/mcpstore.yaml, with revisions in memory)")
         Path config;
 
         @Option(names = "--host", description = "Address to listen on (overrides http.host)")
@@ -65,24 +68,31 @@ public final class Main implements Callable<Integer> {
         Integer port;
 
         int run() throws Exception {
+            Path file = config == null ? DEFAULT_CONFIG : config;
             Vertx vertx = McpStore.createVertx();
             GatewayConfig gatewayConfig;
             StoreSettings store;
             try {
-                JsonObject json = ConfigLoader.load(vertx, config).await(30, TimeUnit.SECONDS);
+                JsonObject json = ConfigLoader.load(vertx, file).await(30, TimeUnit.SECONDS);
                 JsonObject http = json.getJsonObject("http", new JsonObject());
                 if (host != null) http.put("host", host);
                 if (port != null) http.put("port", port);
                 json.put("http", http);
-                gatewayConfig = ConfigLoader.validate(json, config.toString());
-                store = ConfigLoader.storeSettings(json, config);
+                gatewayConfig = ConfigLoader.validate(json, file.toString());
+                store = ConfigLoader.storeSettings(json, file, config != null);
             } catch (ConfigLoader.InvalidConfig e) {
                 System.err.println(e.getMessage());
                 vertx.close();
                 return 2;
             }
-            McpStore gateway = McpStore.start(vertx, gatewayConfig, config.toString(), store)
-                    .await(10, TimeUnit.MINUTES); // upstreams deploy in the background; a store may be slow
+            McpStore gateway;
+            try {
+                gateway = McpStore.start(vertx, gatewayConfig, file.toString(), store)
+                        .await(10, TimeUnit.MINUTES); // upstreams deploy in the background; a store may be slow
+            } catch (Exception e) {
+                System.err.println(StartFailure.describe(e, gatewayConfig.http(), store, file));
+                return 2;
+            }
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {

@@ -8,6 +8,7 @@ import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.notify.NotifierVerticle;
 import io.mcpstore.router.RouterVerticle;
 import io.mcpstore.service.ServiceManager;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -45,13 +46,17 @@ public final class McpStore {
     private final String host;
     private final int port;
     private final String registryName;
+    /** Deployment ids in start order; close undeploys them in reverse, so nothing hears a part that is gone. */
+    private final List<String> deployments;
 
-    private McpStore(Vertx vertx, boolean ownsVertx, String host, int port, String registryName) {
+    private McpStore(
+            Vertx vertx, boolean ownsVertx, String host, int port, String registryName, List<String> deployments) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.host = host;
         this.port = port;
         this.registryName = registryName;
+        this.deployments = List.copyOf(deployments);
     }
 
     public static String version() {
@@ -95,6 +100,9 @@ public final class McpStore {
     public static Vertx createVertx() {
         String registryName = "mcpstore-" + UUID.randomUUID();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Each router instance's HTTP server registers these gauges under the same ids; the registry keeps the first
+        // and warns at every start (vert-x3/vertx-micrometer-metrics#259), so they would count one instance's share.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().startsWith("vertx.http.server.active.")));
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setRegistryName(registryName)
@@ -131,6 +139,7 @@ public final class McpStore {
             String registryName) {
         JsonObject common = new JsonObject().put("metricsRegistry", registryName);
         int count = Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<String> deployed = new ArrayList<>();
         return vertx.deployVerticle(
                         new ConfigStoreVerticle(),
                         options(new JsonObject()
@@ -138,9 +147,11 @@ public final class McpStore {
                                 .put("source", source)
                                 .put("store", store.toJson())))
                 // The store may hold a newer config than the file (PostgreSQL shared by several gateways).
+                .map(id -> record(deployed, id))
                 .compose(id -> vertx.eventBus().<JsonObject>request(Addresses.CONFIG_GET, new JsonObject()))
                 .map(reply -> reply.body().getJsonObject("config"))
                 .compose(configJson -> vertx.deployVerticle(new NotifierVerticle(), options(common.copy()))
+                        .map(id -> record(deployed, id))
                         .map(configJson))
                 .compose(configJson -> {
                     // Instances configured alike share one listening socket. Vert.x does not share a port 0
@@ -158,11 +169,18 @@ public final class McpStore {
                                         return router;
                                     },
                                     options)
+                            .map(id -> record(deployed, id))
                             .compose(ignored -> samePort(routers));
                 })
                 .compose(port -> vertx.deployVerticle(new ServiceManager(), options(common.copy()))
+                        .map(id -> record(deployed, id))
                         .map(ignored ->
-                                new McpStore(vertx, ownsVertx, config.http().host(), port, registryName)));
+                                new McpStore(vertx, ownsVertx, config.http().host(), port, registryName, deployed)));
+    }
+
+    private static String record(List<String> deployed, String id) {
+        deployed.add(id);
+        return id;
     }
 
     private static JsonObject routerConfig(JsonObject config, JsonObject common, int port) {
@@ -210,11 +228,21 @@ public final class McpStore {
         return "http://" + h + ":" + port;
     }
 
-    /** Stops every verticle (upstream child processes end) and, when it owns it, Vert.x itself. */
+    /**
+     * Stops every verticle (upstream child processes end) and, when it owns it, Vert.x itself: the services first,
+     * then the routers, the notifier and the config store, so that no part is told about another one stopping.
+     */
     public Future<Void> close() {
-        Future<Void> undeploy = Future.join(
+        Future<Void> undeploy = Future.succeededFuture();
+        for (int i = deployments.size() - 1; i >= 0; i--) {
+            String id = deployments.get(i);
+            undeploy = undeploy.transform(ignored -> vertx.deploymentIDs().contains(id)
+                    ? vertx.undeploy(id).otherwiseEmpty()
+                    : Future.succeededFuture());
+        }
+        undeploy = undeploy.transform(ignored -> Future.join(
                         vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-                .mapEmpty();
+                .mapEmpty());
         return undeploy.transform(ignored -> {
             GatewayMetrics.release(registryName);
             return ownsVertx ? vertx.close() : Future.succeededFuture();

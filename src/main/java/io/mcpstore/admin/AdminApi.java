@@ -510,7 +510,7 @@ public final class AdminApi {
         if (mode != null && !mode.equals("merge") && !mode.equals("replace"))
             throw Problem.badRequest("mode", "must be merge or replace");
         JsonObject op = new JsonObject().put("op", "import");
-        if (doc.containsKey("mcpServers")) {
+        if (doc.containsKey("mcpServers") || doc.containsKey("servers")) {
             JsonObject services;
             try {
                 services = ConfigDocument.fromMcpServers(doc);

@@ -16,12 +16,16 @@ public record AppConfig(String name, String prefix, List<String> services) {
     private static final List<String> RESERVED =
             List.of("/mcp", "/sse", "/message", "/api", "/health", "/metrics", "/.well-known");
 
+    /** The keys an app entry knows. */
+    public static final ConfigKeys KEYS = ConfigKeys.of("prefix", "services");
+
     public AppConfig {
         services = List.copyOf(services);
     }
 
     static AppConfig fromJson(String name, JsonObject json, Set<String> knownServices, String key) {
         if (json == null) throw new ConfigException(key, "must be an object with 'prefix' and 'services'");
+        KEYS.check(json, key);
         String given = ServiceConfig.string(json, "prefix", key);
         String prefix = prefix(given == null ? "/" + name : given, key + ".prefix");
         Object list = json.getValue("services");

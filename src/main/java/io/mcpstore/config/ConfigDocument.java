@@ -10,6 +10,8 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * The part of the config a store keeps and revises: {@code naming}, {@code catalog}, {@code services}, {@code apps}
@@ -121,12 +123,41 @@ public final class ConfigDocument {
 
     /** {@code services} entries from the {@code {"mcpServers": {...}}} JSON that MCP clients write. */
     public static JsonObject fromMcpServers(JsonObject json) {
-        Object servers = json.getValue("mcpServers");
-        if (!(servers instanceof JsonObject map)) throw new ConfigException("mcpServers", "must be a map of servers");
+        return fromServers(
+                json, json.containsKey("servers") && !json.containsKey("mcpServers") ? "servers" : "mcpServers");
+    }
+
+    /**
+     * {@code json} as our config when it is an MCP client's file: {@code {"mcpServers": {...}}} (Claude Desktop,
+     * Cursor) or VS Code's {@code {"servers": {...}}} (entries with {@code type: stdio|http|sse}); their servers become
+     * the {@code services}, other keys stay. Our own config is returned as it is.
+     */
+    public static JsonObject fromClientShape(JsonObject json) {
+        String key = json.containsKey("mcpServers") ? "mcpServers" : json.containsKey("servers") ? "servers" : null;
+        if (key == null) return json;
+        if (json.containsKey("services")) {
+            throw new ConfigException(key, "a config has either 'services' or '" + key + "', not both");
+        }
+        JsonObject out = json.copy();
+        out.remove(key);
+        if (key.equals("servers")) {
+            // VS Code's prompts for secrets; a ${input:…} could not be resolved here.
+            Object inputs = out.remove("inputs");
+            if (inputs instanceof JsonArray list && !list.isEmpty()) {
+                throw new ConfigException(
+                        "inputs", "VS Code input prompts are not supported: use ${env:NAME} references");
+            }
+        }
+        return out.put("services", fromServers(json, key));
+    }
+
+    private static JsonObject fromServers(JsonObject json, String key) {
+        Object servers = json.getValue(key);
+        if (!(servers instanceof JsonObject map)) throw new ConfigException(key, "must be a map of servers");
         JsonObject services = new JsonObject();
         for (String name : map.fieldNames()) {
             Object v = map.getValue(name);
-            if (!(v instanceof JsonObject entry)) throw new ConfigException("mcpServers." + name, "must be an object");
+            if (!(v instanceof JsonObject entry)) throw new ConfigException(key + "." + name, "must be an object");
             JsonObject e = entry.copy();
             // Client-only keys that are not ours.
             e.remove("disabled");
@@ -166,6 +197,12 @@ public final class ConfigDocument {
         Object parsed;
         try {
             parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where =
+                    mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+            String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
+            throw new ConfigException("(document)", "is not valid YAML or JSON: " + where + problem);
         } catch (RuntimeException e) {
             throw new ConfigException("(document)", "is not valid YAML or JSON: " + firstLine(e.getMessage()));
         }

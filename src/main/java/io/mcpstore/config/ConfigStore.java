@@ -45,5 +45,13 @@ public interface ConfigStore {
     /** One revision with its document; fails with not-found. */
     Future<Revision> revision(long number);
 
+    /**
+     * Why the newest change made outside the gateway was refused (a hand edit of the file that does not parse or
+     * validate, with its line and column or its key), or null. The last good revision stays in force meanwhile.
+     */
+    default String refused() {
+        return null;
+    }
+
     Future<Void> close();
 }

@@ -55,7 +55,14 @@ public final class ConfigStoreVerticle extends VerticleBase {
         var bus = vertx.eventBus();
         return store.start(initial, this::changedOutside).compose(head -> {
             adopt(head.number(), head.document());
-            LOG.info("Config store: {} at revision {}", settings.describe().encode(), revision);
+            if ("memory".equals(settings.type())) {
+                LOG.info(
+                        "Config store: memory, at revision {}: changes are kept until the gateway stops and nothing is"
+                                + " written (start with --config FILE to keep them in that file)",
+                        revision);
+            } else {
+                LOG.info("Config store: {} at revision {}", settings.describe().encode(), revision);
+            }
             if ("postgres".equals(settings.type())) {
                 probeTimer = vertx.setPeriodic(PROBE_MS, id -> changedOutside());
             }
@@ -89,6 +96,7 @@ public final class ConfigStoreVerticle extends VerticleBase {
 
     private JsonObject status() {
         JsonObject json = settings.describe().put("state", up ? "up" : "down").put("revision", revision);
+        if (store.refused() != null) json.put("refused", store.refused());
         return storeError == null ? json : json.put("error", storeError);
     }
 
@@ -264,6 +272,7 @@ public final class ConfigStoreVerticle extends VerticleBase {
             }
             case "import" -> {
                 JsonObject imported = request.getJsonObject("document", new JsonObject());
+                GatewayConfig.TOP_KEYS.check(imported, "");
                 boolean merge = "merge".equals(request.getString("mode"));
                 for (String k : imported.fieldNames()) {
                     boolean revisable = ConfigDocument.REVISED.contains(k) || ConfigDocument.PASSED_THROUGH.contains(k);

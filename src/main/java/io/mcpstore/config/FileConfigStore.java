@@ -42,6 +42,7 @@ public final class FileConfigStore implements ConfigStore {
     private WatchService watcher;
     private Thread watchThread;
     private String refusedText;
+    private volatile String refusedReason;
     private long debounceTimer = -1;
 
     /** A file store; {@code file} null keeps revisions in memory only. */
@@ -88,19 +89,18 @@ public final class FileConfigStore implements ConfigStore {
             }
             JsonObject doc;
             try {
-                doc = validator.apply(ConfigDocument.parseYaml(text));
+                doc = validator.apply(ConfigDocument.fromClientShape(ConfigDocument.parseYaml(text)));
             } catch (ConfigException e) {
                 if (!text.equals(refusedText)) {
-                    LOG.error(
-                            "Config error in {}: {} — the edit is refused, revision {} stays in force",
-                            file,
-                            e.getMessage(),
-                            latest().number());
+                    refusedReason = "Config error in " + file + ": " + e.getMessage()
+                            + " — the edit is refused, revision " + latest().number() + " stays in force";
+                    LOG.error("{}", refusedReason);
                     refusedText = text;
                 }
                 return latest();
             }
             refusedText = null;
+            refusedReason = null;
             if (!doc.equals(latest().document())) {
                 append(doc, "edited by hand");
                 LOG.info("Config file {} changed by hand: revision {}", file, latest().number());
@@ -122,12 +122,16 @@ public final class FileConfigStore implements ConfigStore {
                     Files.isRegularFile(file) ? ConfigDocument.parseYaml(Files.readString(file)) : new JsonObject();
             for (String k : ConfigDocument.REVISED) raw.remove(k);
             for (String k : ConfigDocument.PASSED_THROUGH) raw.remove(k);
+            raw.remove("mcpServers"); // a client's file becomes ours: its servers are the document's services now
+            raw.remove("servers");
             JsonObject out = new JsonObject();
             raw.forEach(e -> out.put(e.getKey(), e.getValue()));
             document.forEach(e -> out.put(e.getKey(), e.getValue()));
             String header = "# Written by MCPStore (revision " + (base + 1) + ", " + summary.replace('\n', ' ')
                     + "). Hand edits are picked up while the gateway runs.\n";
             AtomicFiles.write(file, (header + ConfigDocument.toYaml(out)).getBytes(StandardCharsets.UTF_8));
+            refusedText = null; // the refused edit is overwritten
+            refusedReason = null;
             append(document, summary);
             return latest();
         });
@@ -149,6 +153,11 @@ public final class FileConfigStore implements ConfigStore {
             if (r.number() == number) return Future.succeededFuture(r);
         }
         return Future.failedFuture(new StoreException(StoreException.Kind.NOT_FOUND, "no revision " + number));
+    }
+
+    @Override
+    public String refused() {
+        return refusedReason;
     }
 
     @Override

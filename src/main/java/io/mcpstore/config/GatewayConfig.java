@@ -93,9 +93,43 @@ public record GatewayConfig(
      */
     public static final int DEFAULT_PAGE_SIZE = 5_000;
 
+    /** The known keys of each section (a service's are {@link ServiceConfig#KEYS}, an app's {@link AppConfig#KEYS}). */
+    public static final ConfigKeys TOP_KEYS = ConfigKeys.of(
+            "http", "naming", "catalog", "sessions", "store", "services", "apps", "users", "keys", "roles");
+
+    public static final ConfigKeys HTTP_KEYS = ConfigKeys.of(
+            "host", "port", "maxBodyBytes", "allowedOrigins", "allowedHosts", "requestTimeoutMs", "idleTimeoutMs");
+    public static final ConfigKeys NAMING_KEYS = ConfigKeys.of("mode", "separator");
+    public static final ConfigKeys CATALOG_KEYS = ConfigKeys.of("pageSize");
+    public static final ConfigKeys SESSIONS_KEYS = ConfigKeys.of("idleTimeoutMs", "max");
+
+    /**
+     * The known keys of the section at {@code path} ({@code [http]}, {@code [services, NAME]}), or null where keys
+     * are free (service names, an {@code env} map, the security sections).
+     */
+    public static ConfigKeys keysAt(java.util.List<String> path) {
+        if (path.isEmpty()) return TOP_KEYS;
+        if (path.size() == 1) {
+            return switch (path.get(0)) {
+                case "http" -> HTTP_KEYS;
+                case "naming" -> NAMING_KEYS;
+                case "catalog" -> CATALOG_KEYS;
+                case "sessions" -> SESSIONS_KEYS;
+                case "store" -> StoreSettings.KEYS;
+                default -> null;
+            };
+        }
+        if (path.size() == 2 && path.get(0).equals("services")) return ServiceConfig.KEYS;
+        if (path.size() == 2 && path.get(0).equals("apps")) return AppConfig.KEYS;
+        return null;
+    }
+
     /** Validates {@code json}; a {@link ConfigException} names the first offending key. */
     public static GatewayConfig fromJson(JsonObject json) {
+        TOP_KEYS.check(json, "");
+        SESSIONS_KEYS.check(object(json, "sessions", "sessions"), "sessions");
         JsonObject http = object(json, "http", "http");
+        HTTP_KEYS.check(http, "http");
         String host = http.getValue("host") == null ? "127.0.0.1" : ServiceConfig.string(http, "host", "http");
         int port = intIn(http, "port", 8080, 0, 65535, "http");
         long maxBody =
@@ -104,6 +138,7 @@ public record GatewayConfig(
                 host, port, maxBody, strings(http, "allowedOrigins", "http"), strings(http, "allowedHosts", "http"));
 
         JsonObject naming = object(json, "naming", "naming");
+        NAMING_KEYS.check(naming, "naming");
         String mode = naming.getValue("mode") == null ? "always" : ServiceConfig.string(naming, "mode", "naming");
         String separator =
                 naming.getValue("separator") == null ? "__" : ServiceConfig.string(naming, "separator", "naming");
@@ -114,6 +149,7 @@ public record GatewayConfig(
         Naming n = new Naming(Naming.Mode.parse(mode, "naming.mode"), separator);
 
         JsonObject catalog = object(json, "catalog", "catalog");
+        CATALOG_KEYS.check(catalog, "catalog");
         int pageSize = (int) intIn(catalog, "pageSize", DEFAULT_PAGE_SIZE, 1, 100_000, "catalog");
 
         Map<String, ServiceConfig> services = new LinkedHashMap<>();

@@ -78,6 +78,24 @@ public record ServiceConfig(
     /** Above this a message cannot be held in one Java array or string anyway. */
     static final long MAX_MESSAGE_BYTES_LIMIT = Integer.MAX_VALUE - 64;
 
+    /** The keys a service entry knows ({@code type} is the mcpServers spelling of {@code transport}). */
+    public static final ConfigKeys KEYS = ConfigKeys.of(
+            "transport",
+            "type",
+            "command",
+            "args",
+            "env",
+            "cwd",
+            "url",
+            "headers",
+            "timeoutMs",
+            "pingIntervalMs",
+            "maxRestarts",
+            "enabled",
+            "maxMessageBytes",
+            "inheritEnv",
+            "roots");
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
 
@@ -101,6 +119,7 @@ public record ServiceConfig(
                     key, "service name must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
         }
         if (json == null) throw new ConfigException(key, "must be an object");
+        KEYS.check(json, key);
         String command = string(json, "command", key);
         String url = string(json, "url", key);
         String declared = string(json, "transport", key);
@@ -187,7 +206,9 @@ public record ServiceConfig(
     /** Reads back what {@link #toJson()} wrote (a verticle's {@code config()}). */
     public static ServiceConfig fromDeployment(JsonObject json) {
         String name = json.getString("name");
-        return fromJson(name, json, "services." + name);
+        JsonObject entry = json.copy();
+        entry.remove("name");
+        return fromJson(name, entry, "services." + name);
     }
 
     /**

@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 public record StoreSettings(String type, String file, String url, String schema) {
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
+    /** The keys the {@code store} section knows. */
+    public static final ConfigKeys KEYS = ConfigKeys.of("type", "path", "url", "schema");
+
     public static StoreSettings memory() {
         return new StoreSettings("memory", null, null, null);
     }
@@ -17,6 +20,7 @@ public record StoreSettings(String type, String file, String url, String schema)
     /** Reads the {@code store} section; {@code file} is the config file on disk, or null when there is none. */
     public static StoreSettings fromJson(JsonObject store, String file) {
         JsonObject s = store == null ? new JsonObject() : store;
+        KEYS.check(s, "store");
         String type = ServiceConfig.string(s, "type", "store");
         if (type == null) type = file == null ? "memory" : "file";
         return switch (type) {
@@ -24,7 +28,9 @@ public record StoreSettings(String type, String file, String url, String schema)
             case "file" -> {
                 String path = ServiceConfig.string(s, "path", "store");
                 if (path == null) path = file;
-                if (path == null) throw new ConfigException("store.path", "a file store needs a config file on disk");
+                if (path == null)
+                    throw new ConfigException(
+                            "store.path", "a file store needs a config file: start with --config FILE");
                 yield new StoreSettings("file", path, null, null);
             }
             case "postgres", "postgresql" -> {

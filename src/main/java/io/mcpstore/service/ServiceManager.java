@@ -34,6 +34,7 @@ public final class ServiceManager extends VerticleBase {
     private Future<Void> last = Future.succeededFuture();
 
     private long revision;
+    private boolean stopping;
 
     @Override
     public Future<?> start() {
@@ -54,10 +55,18 @@ public final class ServiceManager extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        List<Future<Void>> undeploys = new ArrayList<>();
-        deployed.values().forEach(d -> undeploys.add(vertx.undeploy(d.deploymentId())));
-        deployed.clear();
-        return Future.join(undeploys);
+        stopping = true;
+        // A reconciliation under way ends first, so that none of its deployments is left half done.
+        return last.transform(ignored -> {
+            List<Future<Void>> undeploys = new ArrayList<>();
+            // Vert.x may be undeploying them itself already (it is closing): not twice.
+            deployed.values().stream()
+                    .map(Deployed::deploymentId)
+                    .filter(vertx.deploymentIDs()::contains)
+                    .forEach(id -> undeploys.add(vertx.undeploy(id)));
+            deployed.clear();
+            return Future.join(undeploys);
+        });
     }
 
     private Future<Void> enqueue(JsonObject change) {
@@ -88,6 +97,7 @@ public final class ServiceManager extends VerticleBase {
     }
 
     private Future<Void> reconcile(JsonObject change) {
+        if (stopping) return Future.succeededFuture();
         long rev = change.getLong("revision", 0L);
         if (rev != 0 && rev <= revision) return Future.succeededFuture();
         if (rev > revision + 1 && revision != 0 && !change.getBoolean(RELOADED, false)) {
@@ -128,7 +138,10 @@ public final class ServiceManager extends VerticleBase {
                         ServiceConfig.fromDeployment(json).transport().id());
                 starts.add(vertx.deployVerticle(new UpstreamVerticle(), new DeploymentOptions().setConfig(json))
                         .onSuccess(id -> deployed.put(name, new Deployed(json, id)))
-                        .onFailure(e -> LOG.error("Service '{}' could not be started: {}", name, e.getMessage())));
+                        .onFailure(e -> {
+                            // While the gateway stops, a start still under way fails because Vert.x is closing.
+                            if (!stopping) LOG.error("Service '{}' could not be started: {}", name, e.getMessage());
+                        }));
             });
             return Future.join(starts).mapEmpty();
         });

@@ -37,6 +37,7 @@ final class StdioTransport implements Transport {
 
     private static final int STDERR_LINE_MAX = 4096;
     static final String CUT_MARKER = "… [line cut at " + STDERR_LINE_MAX + " bytes]";
+    private static final long STDERR_DRAIN_MS = 1_000;
     private static final int LOGGED_LINE_MAX = 300;
     /** How long a server may take to leave on its own after stdin closes, before it is signalled. */
     private static final Duration STDIN_CLOSE_GRACE = Duration.ofSeconds(1);
@@ -63,6 +64,7 @@ final class StdioTransport implements Transport {
     private Future<Void> closing;
     private volatile Process process;
     private volatile boolean closeRequested;
+    private volatile Thread stderrReader;
 
     StdioTransport(Vertx vertx, ServiceConfig service) {
         this.vertx = vertx;
@@ -85,6 +87,10 @@ final class StdioTransport implements Transport {
             builder = processBuilder();
         } catch (RuntimeException unresolvable) { // a ${env:...} that is not set
             return opened = Future.failedFuture(unresolvable);
+        }
+        File cwd = builder.directory(); // else the JDK blames the command: 'Cannot run program "node"'
+        if (cwd != null && !cwd.isDirectory()) {
+            return opened = Future.failedFuture(new IOException("working directory " + cwd + " does not exist"));
         }
         // fork/exec can take a while on a loaded machine: not on the event loop.
         opened = vertx.executeBlocking(builder::start, false).map(started -> {
@@ -109,17 +115,22 @@ final class StdioTransport implements Transport {
     private void onStarted(Process started, Handler<JsonObject> inbound, Handler<Throwable> closed) {
         process = started;
         ChildProcesses.register(started);
-        log.info("service '{}' started process {}: {}", service.name(), started.pid(), service.command());
+        log.info(
+                "service '{}' started process {}: {}",
+                service.name(),
+                started.pid(),
+                started.info().command().orElse(service.command()));
         String name = service.name();
+        // The stderr reader first: the stdout reader's exit reason waits for it.
+        stderrReader = daemon("mcpstore-stderr-" + name, () -> {
+            try {
+                LineReader.read(started.getErrorStream(), STDERR_LINE_MAX, this::onStderr);
+            } catch (IOException ended) {
+                // the process ended or we closed the stream
+            }
+        });
+        stderrReader.start();
         daemon("mcpstore-stdout-" + name, () -> readStdout(started, inbound, closed))
-                .start();
-        daemon("mcpstore-stderr-" + name, () -> {
-                    try {
-                        LineReader.read(started.getErrorStream(), STDERR_LINE_MAX, this::onStderr);
-                    } catch (IOException ended) {
-                        // the process ended or we closed the stream
-                    }
-                })
                 .start();
     }
 
@@ -201,12 +212,22 @@ final class StdioTransport implements Transport {
         }
     }
 
+    private static boolean exitsWithin(Process p) {
+        try {
+            return p.waitFor(STDERR_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private String exitReason(Process p) {
         try {
             if (p.waitFor(2, TimeUnit.SECONDS)) {
-                String last = lastStderrLine();
+                stderrReader.join(STDERR_DRAIN_MS); // what it said last may still be in the pipe
+                String said = stderrSummary();
                 return "process " + p.pid() + " exited with code " + p.exitValue()
-                        + (last == null ? "" : " (last stderr: " + truncate(last) + ")");
+                        + (said == null ? "" : " (stderr: " + truncate(said) + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -235,7 +256,10 @@ final class StdioTransport implements Transport {
             out.flush();
             inbox.offer(() -> batch.forEach(write -> write.written().complete()));
         } catch (IOException e) {
-            IOException failure = new IOException("cannot write to process " + p.pid() + ": " + e.getMessage(), e);
+            // A process that has just exited says more in its exit code and stderr than the closed pipe does.
+            String reason =
+                    exitsWithin(p) ? exitReason(p) : "cannot write to process " + p.pid() + ": " + e.getMessage();
+            IOException failure = new IOException(reason, e);
             inbox.offer(() -> batch.forEach(write -> write.written().fail(failure)));
         }
     }
@@ -293,9 +317,9 @@ final class StdioTransport implements Transport {
         return out;
     }
 
-    private String lastStderrLine() {
+    private String stderrSummary() {
         synchronized (stderrTail) {
-            return stderrTail.peekLast();
+            return StderrSummary.of(stderrTail);
         }
     }
 

@@ -194,7 +194,7 @@ public final class UpstreamVerticle extends VerticleBase {
 
     private void restartLater(String reason) {
         error = reason;
-        if (stopping) return;
+        if (stopping || ChildProcesses.shuttingDown()) return; // the JVM's exit ended the child: nothing to restart
         if (service.maxRestarts() > 0 && failedAttempts > service.maxRestarts()) {
             log.error(
                     "service '{}' failed: {} ({} restarts in a row failed; giving up)",
