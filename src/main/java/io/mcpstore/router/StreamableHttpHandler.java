@@ -97,12 +97,14 @@ final class StreamableHttpHandler {
         });
     }
 
+    /** A session is made only of well-formed params; a refused initialize gets 400 and no session. */
     private void initialize(HttpServerResponse ctx, Endpoint endpoint, JsonObject message) {
-        JsonObject params = message.getJsonObject("params", new JsonObject());
-        String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
-        JsonObject session = sessions.create(endpoint.prefix(), "streamable-http", negotiated, params);
-        ctx.putHeader(SESSION_HEADER, session.getString("id"));
-        HttpReplies.json(ctx, 200, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
+        JsonObject answer = dispatcher.initialize(message, init -> {
+            JsonObject session =
+                    sessions.create(endpoint.prefix(), "streamable-http", init.negotiated(), init.json());
+            ctx.putHeader(SESSION_HEADER, session.getString("id"));
+        });
+        HttpReplies.json(ctx, answer.containsKey("error") ? 400 : 200, answer);
     }
 
     /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
