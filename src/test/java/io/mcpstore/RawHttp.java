@@ -82,6 +82,17 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Reads only the head of one response (a stream's body never ends); status -1 when closed first. */
+    public Response head() {
+        try {
+            String head = readHead();
+            if (head == null) return new Response(-1, "", "");
+            return new Response(Integer.parseInt(head.split(" ", 3)[1]), head, "");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether the server has closed the connection: blocks until it does (true) or the read timeout (false). */
     public boolean closedByServer() {
         try {
