@@ -206,11 +206,14 @@ class FuzzTest {
         }
 
         void wellFormed(McpSession session, String path) {
-            post("warmup", path, message().encode(), session.id(), "2025-11-25", "application/json").run();
+            post("warmup", path, message().encode(), session.id(), "2025-11-25", "application/json")
+                    .run();
         }
 
         private Runnable streamable(McpSession session, String path, String target) {
-            String body = random.nextInt(10) == 0 ? garble(mutated().encode()) : mutated().encode();
+            String body = random.nextInt(10) == 0
+                    ? garble(mutated().encode())
+                    : mutated().encode();
             String version = random.nextInt(12) == 0 ? pick("1999-01-01", "", "2025-03-26") : "2025-11-25";
             String id = random.nextInt(15) == 0 ? pick("nope", "", session.id() + "x") : session.id();
             return post(target, path, body, id, version, contentType());
@@ -231,7 +234,9 @@ class FuzzTest {
         private Runnable legacy() {
             String endpoint = legacyEndpoints.get(random.nextInt(legacyEndpoints.size()));
             if (random.nextInt(12) == 0) endpoint = endpoint.replace("sessionId=", "sessionId=x");
-            String body = random.nextInt(8) == 0 ? garble(mutated().encode()) : mutated().encode();
+            String body = random.nextInt(8) == 0
+                    ? garble(mutated().encode())
+                    : mutated().encode();
             if (random.nextInt(10) == 0) body = io.vertx.core.json.Json.encode(randomValue(2));
             return post("sse+message", endpoint, body, null, null, contentType());
         }
@@ -240,38 +245,43 @@ class FuzzTest {
             int kind = random.nextInt(10);
             String name = pick("fz1", "fz2", "nope", "fx/../fx", "%2e%2e", "a b", "x".repeat(300), "");
             return switch (kind) {
-                case 0 -> get(
-                        "api/v1",
-                        "/api/v1/" + pick("services", "tools", "apps", "config", "config/revisions", "store")
-                                + pick("", "?cursor=" + garble("abc"), "?app=" + name, "?x=%zz"));
+                case 0 ->
+                    get(
+                            "api/v1",
+                            "/api/v1/" + pick("services", "tools", "apps", "config", "config/revisions", "store")
+                                    + pick("", "?cursor=" + garble("abc"), "?app=" + name, "?x=%zz"));
                 case 1 -> get("api/v1", "/api/v1/services/" + name + pick("", "/status"));
                 case 2 -> get("api/v1", "/api/v1/config/revisions/" + pick("1", "-1", "x", "99999999999999999999"));
-                case 3, 4 -> send("api/v1", "POST", "/api/v1/tools/call", toolCall().encode());
+                case 3, 4 ->
+                    send("api/v1", "POST", "/api/v1/tools/call", toolCall().encode());
                 case 5 -> send("api/v1", "POST", "/api/v1/tools/batch", adminBatch());
-                case 6 -> send(
-                        "api/v1",
-                        pick("PUT", "POST"),
-                        "/api/v1/services" + pick("/fz1", "/fz2", ""),
-                        mutate(new JsonObject()
-                                        .put("name", pick("fz1", "fz2"))
-                                        .put("url", "http://127.0.0.1:1/mcp")
-                                        .put("enabled", false)
-                                        .put("timeoutMs", 1000))
-                                .encode());
-                case 7 -> send(
-                        "api/v1",
-                        pick("PUT", "POST"),
-                        "/api/v1/apps" + pick("/fa1", ""),
-                        mutate(new JsonObject()
-                                        .put("name", "fa1")
-                                        .put("prefix", pick("/fa1", "/..", "/mcp", "/app", "fa1"))
-                                        .put("services", new JsonArray().add("fx")))
-                                .encode());
-                case 8 -> send(
-                        "api/v1",
-                        pick("DELETE", "POST", "PATCH"),
-                        "/api/v1/" + pick("services/fz1", "services/fz2/restart", "apps/fa1", "services/nope/stop"),
-                        pick("", "{}", "x"));
+                case 6 ->
+                    send(
+                            "api/v1",
+                            pick("PUT", "POST"),
+                            "/api/v1/services" + pick("/fz1", "/fz2", ""),
+                            mutate(new JsonObject()
+                                            .put("name", pick("fz1", "fz2"))
+                                            .put("url", "http://127.0.0.1:1/mcp")
+                                            .put("enabled", false)
+                                            .put("timeoutMs", 1000))
+                                    .encode());
+                case 7 ->
+                    send(
+                            "api/v1",
+                            pick("PUT", "POST"),
+                            "/api/v1/apps" + pick("/fa1", ""),
+                            mutate(new JsonObject()
+                                            .put("name", "fa1")
+                                            .put("prefix", pick("/fa1", "/..", "/mcp", "/app", "fa1"))
+                                            .put("services", new JsonArray().add("fx")))
+                                    .encode());
+                case 8 ->
+                    send(
+                            "api/v1",
+                            pick("DELETE", "POST", "PATCH"),
+                            "/api/v1/" + pick("services/fz1", "services/fz2/restart", "apps/fa1", "services/nope/stop"),
+                            pick("", "{}", "x"));
                 default -> send("api/v1", pick("GET", "POST", "PUT", "DELETE"), "/api/v1/" + garble("services"), "{}");
             };
         }
@@ -281,32 +291,43 @@ class FuzzTest {
             String body = mutated().encode();
             int length = body.getBytes(StandardCharsets.UTF_8).length;
             String path = pick("/mcp", "/api/v1/services", "/health/live", "/message?sessionId=x", "/sse", "/");
-            String request =
-                    switch (random.nextInt(12)) {
-                        case 0 -> pick("GET", "POST", "BREW", "get", "") + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1"
-                                + "\r\nConnection: close\r\n\r\n";
-                        case 1 -> "GET " + path + " " + pick("HTTP/1.0", "HTTP/9.9", "HTTP/1", "XYZ") + "\r\nHost: "
-                                + "127.0.0.1\r\nConnection: close\r\n\r\n";
-                        case 2 -> "GET " + path + " HTTP/1.1\r\nConnection: close\r\n\r\n";
-                        case 3 -> RawHttp.post(path, "127.0.0.1", "Content-Length: " + (length + 1) + "\r\n", body);
-                        case 4 -> "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
-                                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                                + pick("zz\r\n", "5\r\nab\r\n0\r\n\r\n", "-1\r\n", Integer.toHexString(length) + "\r\n"
-                                        + body + "\r\n0\r\n\r\n");
-                        case 5 -> "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(9_000)
-                                + "\r\nConnection: close\r\n\r\n";
-                        case 6 -> "GET /" + "p".repeat(5_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close"
-                                + "\r\n\r\n";
-                        case 7 -> "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nBroken header line\r\n"
-                                + "Connection: close\r\n\r\n";
-                        case 8 -> RawHttp.post(
-                                path, pick("127.0.0.1", "127.evil.example", "[::1]", "::1", "a b"), "", body);
-                        case 9 -> RawHttp.post(path, "127.0.0.1", "Origin: " + pick("null", "http://127.x.y") + "\r\n"
-                                + "Expect: 100-continue\r\n", body);
-                        case 10 -> "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET " + path
-                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-                        default -> "\u0000\u0001garbage\r\n\r\n";
-                    };
+            String request = switch (random.nextInt(12)) {
+                case 0 ->
+                    pick("GET", "POST", "BREW", "get", "") + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1"
+                            + "\r\nConnection: close\r\n\r\n";
+                case 1 ->
+                    "GET " + path + " " + pick("HTTP/1.0", "HTTP/9.9", "HTTP/1", "XYZ") + "\r\nHost: "
+                            + "127.0.0.1\r\nConnection: close\r\n\r\n";
+                case 2 -> "GET " + path + " HTTP/1.1\r\nConnection: close\r\n\r\n";
+                case 3 -> RawHttp.post(path, "127.0.0.1", "Content-Length: " + (length + 1) + "\r\n", body);
+                case 4 ->
+                    "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                            + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                            + pick(
+                                    "zz\r\n",
+                                    "5\r\nab\r\n0\r\n\r\n",
+                                    "-1\r\n",
+                                    Integer.toHexString(length) + "\r\n" + body + "\r\n0\r\n\r\n");
+                case 5 ->
+                    "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(9_000)
+                            + "\r\nConnection: close\r\n\r\n";
+                case 6 ->
+                    "GET /" + "p".repeat(5_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close" + "\r\n\r\n";
+                case 7 ->
+                    "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nBroken header line\r\n"
+                            + "Connection: close\r\n\r\n";
+                case 8 -> RawHttp.post(path, pick("127.0.0.1", "127.evil.example", "[::1]", "::1", "a b"), "", body);
+                case 9 ->
+                    RawHttp.post(
+                            path,
+                            "127.0.0.1",
+                            "Origin: " + pick("null", "http://127.x.y") + "\r\n" + "Expect: 100-continue\r\n",
+                            body);
+                case 10 ->
+                    "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET " + path
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+                default -> "\u0000\u0001garbage\r\n\r\n";
+            };
             return () -> {
                 long t0 = System.nanoTime();
                 RawHttp.Response answer;
@@ -319,7 +340,8 @@ class FuzzTest {
                     return;
                 }
                 count("http framing", answer.status());
-                if (answer.closedWithoutAnswer()) closedFramings.add(abbreviate(request).split("\r\n")[0]);
+                if (answer.closedWithoutAnswer())
+                    closedFramings.add(abbreviate(request).split("\r\n")[0]);
                 // Framings the server cannot read as a request may be closed without an answer, but not slowly.
                 if (answer.closedWithoutAnswer() && elapsedMs(t0) > ANSWER_WITHIN_MS) {
                     problems.add("framing hung: " + abbreviate(request));
@@ -449,20 +471,30 @@ class FuzzTest {
                 case 0 -> request("ping", null);
                 case 1 -> request("tools/list", random.nextBoolean() ? null : new JsonObject().put("cursor", "x"));
                 case 2, 3 -> request("tools/call", echo(garble("hello")));
-                case 4 -> request(
-                        "tools/call",
-                        new JsonObject()
-                                .put("name", "fx__add")
-                                .put("arguments", new JsonObject().put("a", 1).put("b", 2)));
+                case 4 ->
+                    request(
+                            "tools/call",
+                            new JsonObject()
+                                    .put("name", "fx__add")
+                                    .put(
+                                            "arguments",
+                                            new JsonObject().put("a", 1).put("b", 2)));
                 case 5 -> request("resources/list", null);
                 case 6 -> request("resources/read", new JsonObject().put("uri", "fixture://x"));
                 case 7 -> request("prompts/list", null);
                 case 8 -> request("prompts/get", new JsonObject().put("name", "fx__p"));
-                case 9 -> request(
-                        "completion/complete",
-                        new JsonObject()
-                                .put("ref", new JsonObject().put("type", "ref/prompt").put("name", "fx__p"))
-                                .put("argument", new JsonObject().put("name", "a").put("value", "b")));
+                case 9 ->
+                    request(
+                            "completion/complete",
+                            new JsonObject()
+                                    .put(
+                                            "ref",
+                                            new JsonObject()
+                                                    .put("type", "ref/prompt")
+                                                    .put("name", "fx__p"))
+                                    .put(
+                                            "argument",
+                                            new JsonObject().put("name", "a").put("value", "b")));
                 case 10 -> request("logging/setLevel", new JsonObject().put("level", "info"));
                 case 11 -> new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized");
                 case 12 -> new JsonObject().put("jsonrpc", "2.0").put("id", 5).put("result", new JsonObject());
@@ -485,13 +517,17 @@ class FuzzTest {
         private JsonObject toolCall() {
             return mutate(new JsonObject()
                     .put("name", pick("fx__echo", "echo", "nope", "fx__add"))
-                    .put("arguments", new JsonObject().put("text", "t").put("a", 1).put("b", 2)));
+                    .put(
+                            "arguments",
+                            new JsonObject().put("text", "t").put("a", 1).put("b", 2)));
         }
 
         private String adminBatch() {
             JsonArray calls = new JsonArray();
             for (int i = random.nextInt(4); i > 0; i--) calls.add(toolCall());
-            return random.nextBoolean() ? calls.encode() : new JsonObject().put("calls", calls).encode();
+            return random.nextBoolean()
+                    ? calls.encode()
+                    : new JsonObject().put("calls", calls).encode();
         }
 
         private JsonObject mutated() {
@@ -511,7 +547,8 @@ class FuzzTest {
             List<String> keys = new ArrayList<>(o.fieldNames());
             int what = random.nextInt(10);
             if (keys.isEmpty() || what < 2) {
-                o.put(pick("id", "params", "_meta", "method", "jsonrpc", "capabilities", "name", "arguments", "x"),
+                o.put(
+                        pick("id", "params", "_meta", "method", "jsonrpc", "capabilities", "name", "arguments", "x"),
                         randomValue(2));
                 return;
             }
@@ -547,7 +584,8 @@ class FuzzTest {
                 default -> {
                     JsonObject o = new JsonObject();
                     for (int i = random.nextInt(4); i > 0; i--) {
-                        o.put(pick("type", "name", "uri", "progressToken", "level", "text", "ref"),
+                        o.put(
+                                pick("type", "name", "uri", "progressToken", "level", "text", "ref"),
                                 randomValue(depth - 1));
                     }
                     yield o;

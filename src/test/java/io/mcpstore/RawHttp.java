@@ -24,8 +24,12 @@ public final class RawHttp implements AutoCloseable {
     private final InputStream in;
 
     public RawHttp(int port, int readTimeoutMs) {
+        this("127.0.0.1", port, readTimeoutMs);
+    }
+
+    public RawHttp(String address, int port, int readTimeoutMs) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            socket = new Socket(address, port);
             socket.setSoTimeout(readTimeoutMs);
             in = socket.getInputStream();
         } catch (IOException e) {
@@ -35,7 +39,11 @@ public final class RawHttp implements AutoCloseable {
 
     /** One exchange on a fresh connection that the request itself asks to close. */
     public static Response exchange(int port, String request) {
-        try (RawHttp http = new RawHttp(port, 20_000)) {
+        return exchange("127.0.0.1", port, request);
+    }
+
+    public static Response exchange(String address, int port, String request) {
+        try (RawHttp http = new RawHttp(address, port, 20_000)) {
             http.write(request);
             return http.read();
         }

@@ -91,10 +91,9 @@ public record GatewayConfig(
         int port = intIn(http, "port", 8080, 0, 65535, "http");
         long maxBody =
                 intIn(http, "maxBodyBytes", GatewayConfig.Http.DEFAULT_MAX_BODY, 1024, Integer.MAX_VALUE, "http");
-        long requestTimeout = intIn(
-                http, "requestTimeoutMs", Http.DEFAULT_REQUEST_TIMEOUT_MS, 100, Integer.MAX_VALUE, "http");
-        long idleTimeout =
-                intIn(http, "idleTimeoutMs", Http.DEFAULT_IDLE_TIMEOUT_MS, 100, Integer.MAX_VALUE, "http");
+        long requestTimeout =
+                intIn(http, "requestTimeoutMs", Http.DEFAULT_REQUEST_TIMEOUT_MS, 100, Integer.MAX_VALUE, "http");
+        long idleTimeout = intIn(http, "idleTimeoutMs", Http.DEFAULT_IDLE_TIMEOUT_MS, 100, Integer.MAX_VALUE, "http");
         Http h = new Http(
                 host,
                 port,

@@ -89,7 +89,9 @@ final class LegacySseHandler {
             return;
         }
         if (McpMethods.INITIALIZE.equals(message.getString("method"))) {
-            deliver(id, dispatcher.initialize(message, init -> sessions.initialized(id, init.negotiated(), init.json())));
+            deliver(
+                    id,
+                    dispatcher.initialize(message, init -> sessions.initialized(id, init.negotiated(), init.json())));
             return;
         }
         // Everything that belongs to the call travels on the session's one stream, before the answer.

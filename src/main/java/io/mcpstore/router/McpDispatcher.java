@@ -12,7 +12,6 @@ import io.mcpstore.protocol.InitializeParams;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpException;
 import io.mcpstore.protocol.McpMethods;
-import io.mcpstore.protocol.ProtocolVersion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -157,7 +156,8 @@ final class McpDispatcher {
         return switch (method) {
             case McpMethods.PING -> Future.succeededFuture(new JsonObject());
             case McpMethods.INITIALIZE ->
-                Future.succeededFuture(initializeResult(InitializeParams.from(params).negotiated()));
+                Future.succeededFuture(
+                        initializeResult(InitializeParams.from(params).negotiated()));
             case McpMethods.TOOLS_LIST -> page(endpoint, CatalogView.Kind.TOOLS, params);
             case McpMethods.PROMPTS_LIST -> page(endpoint, CatalogView.Kind.PROMPTS, params);
             case McpMethods.RESOURCES_LIST -> page(endpoint, CatalogView.Kind.RESOURCES, params);

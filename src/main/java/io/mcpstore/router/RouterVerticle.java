@@ -187,7 +187,10 @@ public final class RouterVerticle extends VerticleBase {
         HttpReplies.json(
                 request.response(),
                 500,
-                JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error: " + e.getClass().getSimpleName()));
+                JsonRpc.error(
+                        null,
+                        JsonRpc.INTERNAL_ERROR,
+                        "Internal error: " + e.getClass().getSimpleName()));
     }
 
     private void route(HttpServerRequest request) {

@@ -100,8 +100,7 @@ final class StreamableHttpHandler {
     /** A session is made only of well-formed params; a refused initialize gets 400 and no session. */
     private void initialize(HttpServerResponse ctx, Endpoint endpoint, JsonObject message) {
         JsonObject answer = dispatcher.initialize(message, init -> {
-            JsonObject session =
-                    sessions.create(endpoint.prefix(), "streamable-http", init.negotiated(), init.json());
+            JsonObject session = sessions.create(endpoint.prefix(), "streamable-http", init.negotiated(), init.json());
             ctx.putHeader(SESSION_HEADER, session.getString("id"));
         });
         HttpReplies.json(ctx, answer.containsKey("error") ? 400 : 200, answer);

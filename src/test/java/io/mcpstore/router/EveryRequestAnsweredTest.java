@@ -80,7 +80,9 @@ class EveryRequestAnsweredTest {
             assertThat(answer.statusCode()).as(request).isEqualTo(200);
             JsonObject error = new JsonObject(answer.body()).getJsonObject("error");
             assertThat(error).as(request + " -> " + answer.body()).isNotNull();
-            assertThat(error.getInteger("code")).as(request + " -> " + answer.body()).isEqualTo(code);
+            assertThat(error.getInteger("code"))
+                    .as(request + " -> " + answer.body())
+                    .isEqualTo(code);
             assertThat(new JsonObject(answer.body()).getValue("id")).isEqualTo(7);
         });
         // And the session still works.
@@ -141,7 +143,8 @@ class EveryRequestAnsweredTest {
             assertThat(body.getValue("id")).as(id).isNull();
         }
         HttpResponse<String> big = post(
-                "/mcp", "{\"jsonrpc\":\"2.0\",\"id\":123456789012345678901234567890,\"method\":\"ping\"}",
+                "/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":123456789012345678901234567890,\"method\":\"ping\"}",
                 session.id(),
                 null);
         assertThat(big.body()).contains("\"id\":123456789012345678901234567890");

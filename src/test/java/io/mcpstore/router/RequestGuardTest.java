@@ -66,14 +66,17 @@ class RequestGuardTest {
                 "attacker.example"
             })
     void hostsThatOnlyLookLoopbackAreRefused(String host) {
-        assertThat(mcp(port(), host + ":" + port(), "").status()).as("POST /mcp").isEqualTo(403);
-        assertThat(mcp(port(), host, "").status()).as("POST /mcp without a port").isEqualTo(403);
+        assertThat(mcp(port(), host + ":" + port(), "").status())
+                .as("POST /mcp")
+                .isEqualTo(403);
+        assertThat(mcp(port(), host, "").status())
+                .as("POST /mcp without a port")
+                .isEqualTo(403);
         assertThat(api(port(), host, "").status()).as("GET /api/v1/services").isEqualTo(403);
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "[::1]", "::1", "[0:0:0:0:0:0:0:1]"})
+    @ValueSource(strings = {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "[::1]", "::1", "[0:0:0:0:0:0:0:1]"})
     void loopbackHostsAreAnswered(String host) {
         String withPort = host.startsWith("[") || !host.contains(":") ? host + ":" + port() : host;
         assertThat(mcp(port(), withPort, "").status()).as("POST /mcp").isEqualTo(200);
@@ -92,7 +95,9 @@ class RequestGuardTest {
     void originsThatOnlyLookLoopbackAreRefused(String origin) {
         String header = "Origin: " + origin + "\r\n";
         assertThat(mcp(port(), "127.0.0.1", header).status()).as("POST /mcp").isEqualTo(403);
-        assertThat(api(port(), "127.0.0.1", header).status()).as("GET /api/v1/services").isEqualTo(403);
+        assertThat(api(port(), "127.0.0.1", header).status())
+                .as("GET /api/v1/services")
+                .isEqualTo(403);
     }
 
     @ParameterizedTest
@@ -100,7 +105,9 @@ class RequestGuardTest {
     void loopbackOriginsAreAnswered(String origin) {
         String header = "Origin: " + origin + "\r\n";
         assertThat(mcp(port(), "127.0.0.1", header).status()).as("POST /mcp").isEqualTo(200);
-        assertThat(api(port(), "127.0.0.1", header).status()).as("GET /api/v1/services").isEqualTo(200);
+        assertThat(api(port(), "127.0.0.1", header).status())
+                .as("GET /api/v1/services")
+                .isEqualTo(200);
     }
 
     @ParameterizedTest
@@ -157,6 +164,30 @@ class RequestGuardTest {
             assertThat(warnings.get(0)).contains("http.allowedHosts").contains("0.0.0.0");
         } finally {
             logger.detachAppender(log);
+            close(store);
+        }
+    }
+
+    @Test
+    void boundToAConcreteAddressThatAddressIsAnAllowedHost() throws Exception {
+        String address = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .map(java.net.InetAddress::getHostAddress)
+                .findFirst()
+                .orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(address != null, "no non-loopback IPv4 address on this machine");
+        McpStore store = start(address, List.of());
+        try {
+            int port = store.port();
+            String init = RawHttp.post("/mcp", address + ":" + port, "", INIT);
+            assertThat(RawHttp.exchange(address, port, init).status()).isEqualTo(200);
+            String foreign = RawHttp.post("/mcp", "attacker.example:" + port, "", INIT);
+            assertThat(RawHttp.exchange(address, port, foreign).status()).isEqualTo(403);
+            String page =
+                    RawHttp.post("/mcp", address + ":" + port, "Origin: http://" + address + ":" + port + "\r\n", INIT);
+            assertThat(RawHttp.exchange(address, port, page).status()).isEqualTo(200);
+        } finally {
             close(store);
         }
     }
