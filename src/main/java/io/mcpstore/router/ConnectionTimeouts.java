@@ -73,6 +73,8 @@ final class ConnectionTimeouts {
         // An HTTP/2 connection upgraded from HTTP/1.1 is another connection object than the one that connected.
         if (w == null) w = watch(connection);
         w.served = true;
+        // Answered ones go now, so a keep-alive connection's list stays at about one between sweeps.
+        w.requests.removeIf(ConnectionTimeouts::answered);
         w.requests.add(new Request(request, System.nanoTime()));
     }
 
@@ -91,16 +93,13 @@ final class ConnectionTimeouts {
     private void sweep() {
         long now = System.nanoTime();
         List<HttpConnection> idle = new ArrayList<>();
-        for (Watched w : connections.values()) {
+        // A copy: answering or closing may end a connection, whose close handler takes it out of the map.
+        for (Watched w : new ArrayList<>(connections.values())) {
             boolean hadRequests = !w.requests.isEmpty();
-            w.requests.removeIf(r -> {
-                HttpServerResponse response = r.request().response();
-                if (!response.ended() && !response.closed()) {
-                    if (!r.request().isEnded() && now - r.started() > requestTimeoutNs) tooSlow(r.request());
-                    return false;
-                }
-                return true;
-            });
+            w.requests.removeIf(ConnectionTimeouts::answered);
+            for (Request r : new ArrayList<>(w.requests)) {
+                if (!r.request().isEnded() && now - r.started() > requestTimeoutNs) tooSlow(r.request());
+            }
             if (!w.requests.isEmpty()) continue;
             if (hadRequests) w.idleSince = now;
             long limit = w.served ? idleTimeoutNs : Math.min(requestTimeoutNs, idleTimeoutNs);
@@ -110,6 +109,11 @@ final class ConnectionTimeouts {
             connections.remove(c);
             c.close();
         });
+    }
+
+    private static boolean answered(Request r) {
+        HttpServerResponse response = r.request().response();
+        return response.ended() || response.closed();
     }
 
     /** The body did not arrive in time: 408, and the connection goes (the rest of the body would be read as junk). */
