@@ -16,10 +16,21 @@ public record GatewayConfig(
         Map<String, AppConfig> apps,
         Sessions sessions) {
 
-    /** Where and how the gateway listens. */
+    /**
+     * Where and how the gateway listens. {@code requestTimeoutMs}: how long a client may take to send a whole request
+     * (headers and body); {@code idleTimeoutMs}: how long a connection with no request in flight is kept.
+     */
     public record Http(
-            String host, int port, long maxBodyBytes, List<String> allowedOrigins, List<String> allowedHosts) {
+            String host,
+            int port,
+            long maxBodyBytes,
+            List<String> allowedOrigins,
+            List<String> allowedHosts,
+            long requestTimeoutMs,
+            long idleTimeoutMs) {
         public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
+        public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+        public static final long DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
         public Http {
             allowedOrigins = List.copyOf(allowedOrigins);
@@ -32,7 +43,9 @@ public record GatewayConfig(
                     .put("port", port)
                     .put("maxBodyBytes", maxBodyBytes)
                     .put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)))
-                    .put("allowedHosts", new JsonArray(new ArrayList<>(allowedHosts)));
+                    .put("allowedHosts", new JsonArray(new ArrayList<>(allowedHosts)))
+                    .put("requestTimeoutMs", requestTimeoutMs)
+                    .put("idleTimeoutMs", idleTimeoutMs);
         }
     }
 
@@ -134,8 +147,17 @@ public record GatewayConfig(
         int port = intIn(http, "port", 8080, 0, 65535, "http");
         long maxBody =
                 intIn(http, "maxBodyBytes", GatewayConfig.Http.DEFAULT_MAX_BODY, 1024, Integer.MAX_VALUE, "http");
+        long requestTimeout =
+                intIn(http, "requestTimeoutMs", Http.DEFAULT_REQUEST_TIMEOUT_MS, 100, Integer.MAX_VALUE, "http");
+        long idleTimeout = intIn(http, "idleTimeoutMs", Http.DEFAULT_IDLE_TIMEOUT_MS, 100, Integer.MAX_VALUE, "http");
         Http h = new Http(
-                host, port, maxBody, strings(http, "allowedOrigins", "http"), strings(http, "allowedHosts", "http"));
+                host,
+                port,
+                maxBody,
+                strings(http, "allowedOrigins", "http"),
+                strings(http, "allowedHosts", "http"),
+                requestTimeout,
+                idleTimeout);
 
         JsonObject naming = object(json, "naming", "naming");
         NAMING_KEYS.check(naming, "naming");

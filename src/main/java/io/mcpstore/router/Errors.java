@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place where failures become JSON-RPC errors. */
+/**
+ * The one place where failures become JSON-RPC errors: an {@link McpException} as it says, a bus failure by its
+ * kind, a {@link ClassCastException} (a params value of the wrong JSON type) as -32602, anything else as -32603.
+ */
 final class Errors {
     private Errors() {}
 
@@ -30,6 +33,13 @@ final class Errors {
                     };
             };
             return new JsonObject().put("code", code).put("message", e.getMessage());
+        }
+        if (failure instanceof ClassCastException) {
+            // A params value of the wrong JSON type (a string where an object belongs, …) read on the way.
+            LOG.debug("Invalid params", failure);
+            return new JsonObject()
+                    .put("code", JsonRpc.INVALID_PARAMS)
+                    .put("message", "Invalid params: a value in params has the wrong JSON type");
         }
         LOG.warn("Internal error while serving a request", failure);
         return new JsonObject()

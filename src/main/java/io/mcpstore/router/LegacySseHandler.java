@@ -3,7 +3,6 @@ package io.mcpstore.router;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
-import io.mcpstore.protocol.ProtocolVersion;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -72,10 +71,15 @@ final class LegacySseHandler {
             HttpReplies.error(ctx, 415, "Unsupported Media Type: the body must be application/json");
             return;
         }
-        JsonObject message = parse(body);
-        if (message == null) {
+        Object parsed = parse(body);
+        if (parsed == NOT_JSON) {
             HttpReplies.json(
-                    ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not a JSON object"));
+                    ctx, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid JSON"));
+            return;
+        }
+        if (!(parsed instanceof JsonObject message)) {
+            HttpReplies.json(
+                    ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC message"));
             return;
         }
         String invalid = JsonRpcShape.problem(message);
@@ -90,11 +94,11 @@ final class LegacySseHandler {
             return;
         }
         if (McpMethods.INITIALIZE.equals(message.getString("method"))) {
-            JsonObject params = message.getJsonObject("params", new JsonObject());
-            String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
             ctx.setStatusCode(202).end("Accepted");
-            sessions.update(id, s -> s.initialized(negotiated, params));
-            deliver(id, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
+            deliver(
+                    id,
+                    dispatcher.initialize(
+                            message, init -> sessions.update(id, s -> s.initialized(init.negotiated(), init.json()))));
             return;
         }
         Session answering = sessions.answering(id);
@@ -119,11 +123,14 @@ final class LegacySseHandler {
                 });
     }
 
-    private static JsonObject parse(Buffer body) {
+    private static final Object NOT_JSON = new Object();
+
+    /** The body's JSON value (JSON {@code null} as {@code null}), or {@link #NOT_JSON}. */
+    private static Object parse(Buffer body) {
         try {
-            return Json.decodeValue(body) instanceof JsonObject message ? message : null;
-        } catch (DecodeException | ClassCastException e) {
-            return null;
+            return Json.decodeValue(body);
+        } catch (DecodeException | NullPointerException e) {
+            return NOT_JSON;
         }
     }
 

@@ -8,10 +8,10 @@ import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.metrics.GatewayMetrics;
+import io.mcpstore.protocol.InitializeParams;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpException;
 import io.mcpstore.protocol.McpMethods;
-import io.mcpstore.protocol.ProtocolVersion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,15 +118,36 @@ final class McpDispatcher {
         return answer(endpoint, session, request, null);
     }
 
+    /**
+     * The one place that guarantees an answer: whatever goes wrong in handling the request — a thrown exception
+     * (an {@link McpException}, or a params value of the wrong JSON type met anywhere on the way) or a failed
+     * future — becomes its JSON-RPC error (see {@link Errors#toError}).
+     */
     Future<JsonObject> answer(Endpoint endpoint, Session session, JsonObject request, Relay relay) {
         Object id = request.getValue("id");
         Future<JsonObject> result;
         try {
             result = dispatch(endpoint, new Caller(session, relay), request.getString("method"), params(request));
-        } catch (McpException e) {
+        } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
         return result.map(r -> JsonRpc.result(id, r)).otherwise(failure -> JsonRpc.error(id, Errors.toError(failure)));
+    }
+
+    /**
+     * Answers {@code initialize}, which the transports handle themselves because it makes a session: the params are
+     * checked first, and {@code open} (which makes the session of them) runs only when they are well-formed. Never
+     * throws: a failure is the answer's JSON-RPC error, and then no session was made.
+     */
+    JsonObject initialize(JsonObject request, Consumer<InitializeParams> open) {
+        Object id = request.getValue("id");
+        try {
+            InitializeParams init = InitializeParams.from(request.getValue("params"));
+            open.accept(init);
+            return JsonRpc.result(id, initializeResult(init.negotiated()));
+        } catch (RuntimeException e) {
+            return JsonRpc.error(id, Errors.toError(e));
+        }
     }
 
     /** Who is calling: their session record and the relay for what the call sends back. */
@@ -136,7 +158,7 @@ final class McpDispatcher {
             case McpMethods.PING -> Future.succeededFuture(new JsonObject());
             case McpMethods.INITIALIZE ->
                 Future.succeededFuture(
-                        initializeResult(ProtocolVersion.negotiate(params.getString("protocolVersion"))));
+                        initializeResult(InitializeParams.from(params).negotiated()));
             case McpMethods.TOOLS_LIST -> page(endpoint, CatalogView.Kind.TOOLS, params);
             case McpMethods.PROMPTS_LIST -> page(endpoint, CatalogView.Kind.PROMPTS, params);
             case McpMethods.RESOURCES_LIST -> page(endpoint, CatalogView.Kind.RESOURCES, params);
@@ -320,11 +342,18 @@ final class McpDispatcher {
         return target;
     }
 
+    /** The request's params, their {@code _meta} checked: what every method may carry, read on several paths. */
     private static JsonObject params(JsonObject request) {
         Object params = request.getValue("params");
         if (params == null) return new JsonObject();
-        if (params instanceof JsonObject p) return p;
-        throw McpException.invalidParams("params must be an object");
+        if (!(params instanceof JsonObject p)) throw McpException.invalidParams("params must be an object");
+        Object meta = p.getValue("_meta");
+        if (meta != null && !(meta instanceof JsonObject)) throw McpException.invalidParams("_meta must be an object");
+        Object token = meta == null ? null : ((JsonObject) meta).getValue("progressToken");
+        if (token != null && !(token instanceof String || token instanceof Integer || token instanceof Long)) {
+            throw McpException.invalidParams("_meta.progressToken must be a string or an integer");
+        }
+        return p;
     }
 
     private static String name(JsonObject params) {

@@ -68,6 +68,7 @@ public final class RouterVerticle extends VerticleBase {
     /** The node's one expiry sweep, run by instance 0; -1 on the others. */
     private long sweepTimer = -1;
 
+    private ConnectionTimeouts timeouts;
     private final int instance;
 
     /** @param instance this instance's number among the router instances (0 logs what all of them would) */
@@ -96,7 +97,7 @@ public final class RouterVerticle extends VerticleBase {
         StreamRegistry registry = new StreamRegistry(vertx, tag);
         relay = new CallRelay(vertx, tag, registry);
         streams = new SessionStreams(vertx, relay, sessions);
-        guard = new RequestGuard(gateway.http());
+        guard = new RequestGuard(gateway.http(), instance == 0);
         RouterParts parts = new RouterParts(vertx, dispatcher, sessions, streams, relay, registry);
         streamable = new StreamableHttpHandler(parts);
         legacy = new LegacySseHandler(parts);
@@ -119,13 +120,18 @@ public final class RouterVerticle extends VerticleBase {
                 .setHost(http.host())
                 .setPort(http.port())
                 .setCompressionSupported(false)
+                // HTTP/1.1 only in cleartext: with h2c, Vert.x makes a connection known only once it has chosen the
+                // protocol, and one that sends half a request line would never be watched by ConnectionTimeouts.
+                .setHttp2ClearTextEnabled(false)
                 .setTcpNoDelay(true);
+        timeouts = new ConnectionTimeouts(vertx, http.requestTimeoutMs(), http.idleTimeoutMs());
         return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start())
                 .compose(v -> AdminApi.create(vertx, gateway, dispatcher::catalog))
                 .onSuccess(api -> admin = api)
                 .compose(v -> {
                     router = routes(metrics);
                     return vertx.createHttpServer(options)
+                            .connectionHandler(timeouts::connected)
                             .requestHandler(this::handle)
                             .listen();
                 })
@@ -140,6 +146,7 @@ public final class RouterVerticle extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(keepAliveTimer);
         if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
+        if (timeouts != null) timeouts.close();
         streams.closeAll();
         return admin == null ? Future.succeededFuture() : admin.close();
     }
@@ -164,9 +171,9 @@ public final class RouterVerticle extends VerticleBase {
             router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.prometheus()));
         }
         router.route("/api/*").handler(ctx -> {
-            String refusal = guard.refusal(ctx.request());
+            RequestGuard.Refusal refusal = guard.refusal(ctx.request());
             if (refusal != null) {
-                HttpReplies.error(ctx.response(), 403, "Forbidden: " + refusal);
+                HttpReplies.error(ctx.response(), refusal.status(), refusal.message());
             } else {
                 ctx.next();
             }
@@ -181,14 +188,47 @@ public final class RouterVerticle extends VerticleBase {
      * limit), everything else goes to the router.
      */
     private void handle(HttpServerRequest request) {
-        McpPath target = mcpPaths.get(request.path());
-        if (target == null) {
-            router.handle(request);
+        timeouts.request(request);
+        try {
+            route(request);
+        } catch (RuntimeException e) {
+            internalError(request, e);
+        }
+    }
+
+    /**
+     * The last resort behind the one that answers every JSON-RPC request ({@link McpDispatcher#answer}): a handler
+     * that threw before it answered must not leave the request open.
+     */
+    private static void internalError(HttpServerRequest request, RuntimeException e) {
+        LOG.error("Internal error while serving {} {}", request.method(), request.path(), e);
+        HttpReplies.json(
+                request.response(),
+                500,
+                JsonRpc.error(
+                        null,
+                        JsonRpc.INTERNAL_ERROR,
+                        "Internal error: " + e.getClass().getSimpleName()));
+    }
+
+    private void route(HttpServerRequest request) {
+        String malformed = RequestGuard.malformedHost(request);
+        if (malformed != null) {
+            HttpReplies.error(request.response(), 400, "Bad Request: " + malformed);
             return;
         }
-        String refusal = guard.refusal(request);
-        if (refusal != null) {
-            HttpReplies.error(request.response(), 403, "Forbidden: " + refusal);
+        String path = request.path();
+        McpPath target = mcpPaths.get(path);
+        if (target != null || path.equals("/api") || path.startsWith("/api/")) {
+            // (The router guards /api/* once more, after it has normalised the path.)
+            RequestGuard.Refusal refusal = guard.refusal(request);
+            if (refusal != null) {
+                HttpReplies.error(request.response(), refusal.status(), refusal.message());
+                return;
+            }
+        }
+        if (target == null) {
+            router.handle(request);
             return;
         }
         Endpoint endpoint = target.endpoint();
@@ -229,7 +269,12 @@ public final class RouterVerticle extends VerticleBase {
             }
         });
         request.endHandler(v -> {
-            if (!request.response().ended()) then.handle(body);
+            if (request.response().ended()) return;
+            try {
+                then.handle(body);
+            } catch (RuntimeException e) {
+                internalError(request, e);
+            }
         });
     }
 

@@ -109,17 +109,23 @@ final class StreamableHttpHandler {
                 });
     }
 
+    /** A session is made only of well-formed params; a refused initialize gets 400 and no session. */
     private void initialize(HttpServerResponse ctx, Endpoint endpoint, JsonObject message) {
-        JsonObject params = message.getJsonObject("params", new JsonObject());
-        String negotiated = ProtocolVersion.negotiate(params.getString("protocolVersion"));
-        Session opened = sessions.open(endpoint.prefix(), Session.STREAMABLE_HTTP, false);
-        if (opened == null) {
+        boolean[] full = {false};
+        JsonObject answer = dispatcher.initialize(message, init -> {
+            Session opened = sessions.open(endpoint.prefix(), Session.STREAMABLE_HTTP, false);
+            if (opened == null) {
+                full[0] = true;
+                return;
+            }
+            sessions.update(opened.id(), s -> s.initialized(init.negotiated(), init.json()));
+            ctx.putHeader(SESSION_HEADER, opened.id());
+        });
+        if (full[0]) {
             HttpReplies.full(ctx, message.getValue("id"), sessions);
             return;
         }
-        Session session = sessions.update(opened.id(), s -> s.initialized(negotiated, params));
-        ctx.putHeader(SESSION_HEADER, session.id());
-        HttpReplies.json(ctx, 200, JsonRpc.result(message.getValue("id"), dispatcher.initializeResult(negotiated)));
+        HttpReplies.json(ctx, answer.containsKey("error") ? 400 : 200, answer);
     }
 
     /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
