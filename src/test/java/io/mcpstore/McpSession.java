@@ -76,7 +76,26 @@ public final class McpSession {
         if (response.statusCode() != 200) {
             throw new AssertionError(method + ": HTTP " + response.statusCode() + " " + response.body());
         }
-        return new JsonObject(response.body());
+        return answer(response, message.getValue("id"));
+    }
+
+    /**
+     * The response to request {@code id}, as a client reads it: the body when the gateway answered with JSON, else
+     * the message with that id on the answer's SSE stream (where progress or log messages of the call came first).
+     */
+    private static JsonObject answer(HttpResponse<String> response, Object id) {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (!type.startsWith("text/event-stream")) return new JsonObject(response.body());
+        for (String event : response.body().split("\n\n")) {
+            StringBuilder data = new StringBuilder();
+            for (String line : event.split("\n")) {
+                if (line.startsWith("data:")) data.append(line.substring(5).strip());
+            }
+            if (data.isEmpty()) continue;
+            JsonObject message = new JsonObject(data.toString());
+            if (id.equals(message.getValue("id")) && !message.containsKey("method")) return message;
+        }
+        throw new AssertionError("no response to request " + id + " on the answer's stream: " + response.body());
     }
 
     public JsonObject call(String tool, JsonObject arguments) {

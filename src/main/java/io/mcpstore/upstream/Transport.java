@@ -17,9 +17,16 @@ interface Transport {
     /**
      * A message the server sent, and the id of our request it came with when the transport knows it: a Streamable
      * HTTP server answers each POST with a stream of its own, so what arrives there belongs to that request. Null
-     * when the transport cannot tell (stdio, legacy SSE, the GET stream): the message itself may still say.
+     * when the transport cannot tell (stdio, legacy SSE): the message itself may still say. {@link #STANDALONE} for
+     * the GET stream.
      */
-    record Inbound(JsonObject message, Object request) {}
+    record Inbound(JsonObject message, Object request) {
+        /**
+         * The {@code request} of a message the transport knows belongs to no request: a Streamable HTTP server's
+         * GET stream carries what is unrelated to any call, so it is never guessed to be the one call in flight.
+         */
+        static final Object STANDALONE = new Object();
+    }
 
     /**
      * Connects. {@code inbound} receives each message the server sends (a batch arrives as its members, in order);
