@@ -147,7 +147,7 @@ final class StreamableHttpTransport implements Transport {
                 });
     }
 
-    /** Hands a message up with the id of the request whose POST it answered ({@link Inbound#STANDALONE}: the GET stream). */
+    /** Hands a message up with the id of the request whose POST it answered ({@code null}: the GET stream). */
     private void receive(JsonObject message, Object request) {
         if (!closing) inbound.handle(new Inbound(message, request));
     }
@@ -259,9 +259,8 @@ final class StreamableHttpTransport implements Transport {
         }
         streamRetryDelayMs = STREAM_RETRY_MIN_MS;
         eventStream = response;
-        SseParser parser = http.parser(
-                http.eventsTo(m -> receive(m, Inbound.STANDALONE)),
-                http.tooLargeTo(m -> receive(m, Inbound.STANDALONE), null));
+        SseParser parser =
+                http.parser(http.eventsTo(m -> receive(m, null)), http.tooLargeTo(m -> receive(m, null), null));
         HttpEndpoint.stream(response, parser, broken -> {
             if (generation != streamGeneration || closing) return;
             if (parser.lastEventId() != null) lastEventId = parser.lastEventId(); // resume where we left off

@@ -17,16 +17,9 @@ interface Transport {
     /**
      * A message the server sent, and the id of our request it came with when the transport knows it: a Streamable
      * HTTP server answers each POST with a stream of its own, so what arrives there belongs to that request. Null
-     * when the transport cannot tell (stdio, legacy SSE): the message itself may still say. {@link #STANDALONE} for
-     * the GET stream.
+     * when the transport cannot tell (stdio, legacy SSE, the GET stream): the message itself may still say.
      */
-    record Inbound(JsonObject message, Object request) {
-        /**
-         * The {@code request} of a message the transport knows belongs to no request: a Streamable HTTP server's
-         * GET stream carries what is unrelated to any call, so it is never guessed to be the one call in flight.
-         */
-        static final Object STANDALONE = new Object();
-    }
+    record Inbound(JsonObject message, Object request) {}
 
     /**
      * Connects. {@code inbound} receives each message the server sends (a batch arrives as its members, in order);

@@ -214,15 +214,13 @@ final class UpstreamRelay {
     /**
      * The call a message from the upstream belongs to: the request whose answer stream carried it, else the request
      * it names ({@code relatedRequestId} in its params or their {@code _meta}), else the call whose progress token
-     * it carries, else the one call in flight — unless it came on a stream that carries no call's messages (a
-     * Streamable HTTP server's GET stream). A message that names a request of ours that is no client's call (a
+     * it carries, else the one call in flight. A message that names a request of ours that is no client's call (a
      * list fetch, a call that ended) belongs to no call.
      */
     private Match match(Transport.Inbound inbound) {
         JsonObject params = inbound.message().getValue("params") instanceof JsonObject p ? p : new JsonObject();
         JsonObject meta = params.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
-        boolean standalone = inbound.request() == Transport.Inbound.STANDALONE;
-        Object named = inbound.request() != null && !standalone
+        Object named = inbound.request() != null
                 ? inbound.request()
                 : params.getValue("relatedRequestId", meta.getValue("relatedRequestId"));
         if (named != null) {
@@ -233,8 +231,10 @@ final class UpstreamRelay {
         Object token = meta.getValue("progressToken");
         InFlight byItsToken = token == null ? null : byToken.get(String.valueOf(token));
         if (byItsToken != null) return new Match(byItsToken, false);
-        if (standalone || calls.isEmpty()) return Match.NONE; // the server said it belongs to no call
-        return calls.size() == 1 ? new Match(calls.values().iterator().next(), false) : Match.AMBIGUOUS;
+        // Also for what comes on a Streamable HTTP server's GET stream: SDK servers send a tool's elicitation there
+        // when the tool names no related request, so "unrelated" on the wire does not mean unrelated to the call.
+        if (calls.size() == 1) return new Match(calls.values().iterator().next(), false);
+        return calls.isEmpty() ? Match.NONE : Match.AMBIGUOUS;
     }
 
     private static Future<JsonObject> clientAnswer(Message<JsonObject> reply) {
