@@ -98,6 +98,11 @@ class GatewayRelayRoutingTest {
             return new Client(sdk, asked, logs);
         }
 
+        CompletableFuture<String> slow(String service, int ms) {
+            return CompletableFuture.supplyAsync(
+                    () -> text(sdk.callTool(new McpSchema.CallToolRequest(service + "__slow", Map.of("ms", ms)))));
+        }
+
         CompletableFuture<String> together(String service, String group, String tag, boolean related) {
             return CompletableFuture.supplyAsync(() -> text(sdk.callTool(new McpSchema.CallToolRequest(
                     service + "__together",
@@ -144,7 +149,12 @@ class GatewayRelayRoutingTest {
     void withSeveralCallsInFlightAndNothingToMatchNoClientIsAskedOrToldAnything() throws Exception {
         String group = UUID.randomUUID().toString();
         try (Client a = Client.open("A");
-                Client b = Client.open("B")) {
+                Client b = Client.open("B");
+                Client c = Client.open("C")) {
+            // A third call stays in flight throughout, so that the one of A and B that asks last is never the only
+            // call in flight (which would rightly be routed to its client).
+            CompletableFuture<String> holder = c.slow("fx", 20_000);
+            Thread.sleep(500); // let the holder's call reach the upstream first
             CompletableFuture<String> callA = a.together("fx", group, "A", false);
             CompletableFuture<String> callB = b.together("fx", group, "B", false);
             // The upstream gets an error for its question: it cannot know which client should answer.
