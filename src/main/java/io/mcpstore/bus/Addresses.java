@@ -73,6 +73,19 @@ public final class Addresses {
      */
     public static final String SESSIONS_NOTIFY = "mcpstore.sessions.notify";
 
+    /**
+     * Send (no reply): one audit entry for this node's audit verticle, which writes it to the audit store. The entry
+     * is built by {@code io.mcpstore.security.AuditEntry}: {@code {at, kind: admin|tool|auth, who, via, action,
+     * outcome, ...}}.
+     */
+    public static final String AUDIT_RECORD = "mcpstore.audit.record";
+
+    /**
+     * Request-reply: audit entries, newest first: {@code {from?, to?, who?, tool?, outcome?, kind?, limit?, before?}}
+     * → {@code {entries: [...], next?}} ({@code next} is the {@code before} of the next page).
+     */
+    public static final String AUDIT_QUERY = "mcpstore.audit.query";
+
     private static final String ROUTER_PREFIX = "mcpstore.router.";
 
     /**

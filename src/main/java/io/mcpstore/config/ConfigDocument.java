@@ -25,7 +25,7 @@ public final class ConfigDocument {
     /** Sections validated by {@link GatewayConfig}. */
     public static final List<String> REVISED = List.of("naming", "catalog", "services", "apps");
     /** Sections kept as given, for the security settings. */
-    public static final List<String> PASSED_THROUGH = List.of("users", "keys", "roles");
+    public static final List<String> PASSED_THROUGH = List.of("users", "keys", "roles", "signing");
 
     /** What the API shows instead of a secret. A write that sends it back keeps the stored value. */
     public static final String REDACTED = Secrets.REDACTED;

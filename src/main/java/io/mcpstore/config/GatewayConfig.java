@@ -1,5 +1,6 @@
 package io.mcpstore.config;
 
+import io.mcpstore.security.SecurityConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ public record GatewayConfig(
         int pageSize,
         Map<String, ServiceConfig> services,
         Map<String, AppConfig> apps,
-        Sessions sessions) {
+        Sessions sessions,
+        SecurityConfig security) {
 
     /**
      * Where and how the gateway listens. {@code requestTimeoutMs}: how long a client may take to send a whole request
@@ -108,7 +110,18 @@ public record GatewayConfig(
 
     /** The known keys of each section (a service's are {@link ServiceConfig#KEYS}, an app's {@link AppConfig#KEYS}). */
     public static final ConfigKeys TOP_KEYS = ConfigKeys.of(
-            "http", "naming", "catalog", "sessions", "store", "services", "apps", "users", "keys", "roles");
+            "http",
+            "naming",
+            "catalog",
+            "sessions",
+            "store",
+            "security",
+            "services",
+            "apps",
+            "users",
+            "keys",
+            "roles",
+            "signing");
 
     public static final ConfigKeys HTTP_KEYS = ConfigKeys.of(
             "host", "port", "maxBodyBytes", "allowedOrigins", "allowedHosts", "requestTimeoutMs", "idleTimeoutMs");
@@ -129,6 +142,7 @@ public record GatewayConfig(
                 case "catalog" -> CATALOG_KEYS;
                 case "sessions" -> SESSIONS_KEYS;
                 case "store" -> StoreSettings.KEYS;
+                case "security" -> SecurityConfig.KEYS;
                 default -> null;
             };
         }
@@ -194,7 +208,10 @@ public record GatewayConfig(
         Sessions limits = new Sessions(
                 intIn(sessions, "idleTimeoutMs", Sessions.DEFAULT_IDLE_TIMEOUT_MS, 0, Integer.MAX_VALUE, "sessions"),
                 intIn(sessions, "max", Sessions.DEFAULT_MAX, 1, Integer.MAX_VALUE, "sessions"));
-        return new GatewayConfig(h, n, pageSize, services, apps, limits);
+        Object sec = json.getValue("security");
+        if (sec != null && !(sec instanceof JsonObject)) throw new ConfigException("security", "must be a map");
+        SecurityConfig security = SecurityConfig.fromJson((JsonObject) sec, loopbackOnly(host));
+        return new GatewayConfig(h, n, pageSize, services, apps, limits, security);
     }
 
     /** The canonical JSON form: what the config store keeps and publishes. */
@@ -213,7 +230,21 @@ public record GatewayConfig(
                 .put("catalog", new JsonObject().put("pageSize", pageSize))
                 .put("services", s)
                 .put("apps", a)
-                .put("sessions", sessions.toJson());
+                .put("sessions", sessions.toJson())
+                .put("security", security.toJson());
+    }
+
+    /** Whether {@code host} is exactly {@code localhost} or a loopback IP literal (a name is never trusted to be). */
+    public static boolean loopbackOnly(String host) {
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        if (h.equals("localhost")) return true;
+        byte[] ip = io.netty.util.NetUtil.createByteArrayFromIpAddressString(h);
+        try {
+            return ip != null && java.net.InetAddress.getByAddress(ip).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static JsonObject object(JsonObject json, String field, String key) {
