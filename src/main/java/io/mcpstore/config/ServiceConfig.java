@@ -28,7 +28,8 @@ public record ServiceConfig(
         boolean enabled,
         long maxMessageBytes,
         boolean inheritEnv,
-        List<Root> roots) {
+        List<Root> roots,
+        boolean auditArguments) {
 
     /**
      * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
@@ -94,7 +95,8 @@ public record ServiceConfig(
             "enabled",
             "maxMessageBytes",
             "inheritEnv",
-            "roots");
+            "roots",
+            "auditArguments");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -161,6 +163,10 @@ public record ServiceConfig(
         if (!(inheritEnv instanceof Boolean)) {
             throw new ConfigException(key + ".inheritEnv", "must be true or false");
         }
+        Object auditArguments = json.getValue("auditArguments", Boolean.FALSE);
+        if (!(auditArguments instanceof Boolean)) {
+            throw new ConfigException(key + ".auditArguments", "must be true or false");
+        }
         return new ServiceConfig(
                 name,
                 transport,
@@ -176,7 +182,8 @@ public record ServiceConfig(
                 (Boolean) enabled,
                 maxMessageBytes,
                 (Boolean) inheritEnv,
-                roots(json, key));
+                roots(json, key),
+                (Boolean) auditArguments);
     }
 
     /**
@@ -200,6 +207,7 @@ public record ServiceConfig(
         // Written only when set, so that exports and the file store stay as they were for everyone else.
         if (maxMessageBytes != DEFAULT_MAX_MESSAGE_BYTES) json.put("maxMessageBytes", maxMessageBytes);
         if (inheritEnv) json.put("inheritEnv", true);
+        if (auditArguments) json.put("auditArguments", true);
         return json;
     }
 
