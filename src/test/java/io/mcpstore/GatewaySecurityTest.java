@@ -141,11 +141,13 @@ class GatewaySecurityTest {
                 .put("name", "short-lived")
                 .put("role", "client")
                 .put("expiresAt", Instant.now().plusSeconds(2).toString());
-        String key = TestIdentities.op(gateway, new JsonObject().put("op", "key.create").put("entry", entry))
+        String key = TestIdentities.op(
+                        gateway, new JsonObject().put("op", "key.create").put("entry", entry))
                 .getJsonObject("key")
                 .getString("key");
         McpSession session = McpSession.open(gateway, "/mcp", bearer(key));
-        assertThat(text(session.call("fixture__echo", new JsonObject().put("text", "a")))).isEqualTo("a");
+        assertThat(text(session.call("fixture__echo", new JsonObject().put("text", "a"))))
+                .isEqualTo("a");
         Thread.sleep(Duration.between(Instant.now(), Instant.parse(entry.getString("expiresAt")))
                         .toMillis()
                 + 300);
@@ -160,8 +162,7 @@ class GatewaySecurityTest {
                 .getString("key");
         HttpResponse<String> own = gateway.post("/mcp", McpSession.initialize("2025-11-25"), bearer(key));
         assertThat(own.statusCode()).isEqualTo(403);
-        assertThat(own.headers().firstValue("WWW-Authenticate").orElse(""))
-                .contains("error=\"insufficient_scope\"");
+        assertThat(own.headers().firstValue("WWW-Authenticate").orElse("")).contains("error=\"insufficient_scope\"");
         assertThat(send(get("/sse").header("Accept", "text/event-stream").header("Authorization", "Bearer " + key))
                         .statusCode())
                 .isEqualTo(403);
@@ -215,7 +216,8 @@ class GatewaySecurityTest {
         List<String> tools = toolNames(session);
         assertThat(tools).contains("fixture__echo", "fixture__add").doesNotContain("fixture__big");
         assertThat(tools).allMatch(t -> t.startsWith("fixture__"));
-        assertThat(text(session.call("fixture__echo", new JsonObject().put("text", "p")))).isEqualTo("p");
+        assertThat(text(session.call("fixture__echo", new JsonObject().put("text", "p"))))
+                .isEqualTo("p");
         for (String hidden : List.of("fixture__big", "other__echo")) {
             JsonObject error = session.call(hidden, new JsonObject()).getJsonObject("error");
             assertThat(error.getInteger("code")).isEqualTo(-32003);
@@ -286,12 +288,12 @@ class GatewaySecurityTest {
                         .statusCode())
                 .isEqualTo(404);
         // Still the owner's.
-        assertThat(text(mine.call("fixture__echo", new JsonObject().put("text", "still")))).isEqualTo("still");
+        assertThat(text(mine.call("fixture__echo", new JsonObject().put("text", "still"))))
+                .isEqualTo("still");
 
         try (LegacyStream stream = LegacyStream.open(gateway.url() + "/sse", a)) {
             String endpoint = stream.endpoint();
-            HttpResponse<String> foreign = gateway.post(
-                    endpoint, McpSession.initialize("2024-11-05"), bearer(b));
+            HttpResponse<String> foreign = gateway.post(endpoint, McpSession.initialize("2024-11-05"), bearer(b));
             assertThat(foreign.statusCode()).isEqualTo(404);
             HttpResponse<String> own = gateway.post(endpoint, McpSession.initialize("2024-11-05"), bearer(a));
             assertThat(own.statusCode()).isEqualTo(202);
@@ -304,7 +306,8 @@ class GatewaySecurityTest {
         JsonObject created = TestIdentities.createKey(gateway, "to revoke", "client", null, null);
         String key = created.getString("key");
         McpSession session = McpSession.open(gateway, "/mcp", bearer(key));
-        assertThat(text(session.call("fixture__echo", new JsonObject().put("text", "1")))).isEqualTo("1");
+        assertThat(text(session.call("fixture__echo", new JsonObject().put("text", "1"))))
+                .isEqualTo("1");
         TestIdentities.deleteKey(gateway, created.getString("id"));
         assertChallenge(session.post(callBody("fixture__echo")), "/mcp", "invalid_token");
     }
@@ -358,7 +361,8 @@ class GatewaySecurityTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(new JsonObject(r.body()).getString("resource")).isEqualTo(gateway.url() + path);
         }
-        assertThat(gateway.get("/.well-known/oauth-protected-resource/nowhere/mcp").statusCode())
+        assertThat(gateway.get("/.well-known/oauth-protected-resource/nowhere/mcp")
+                        .statusCode())
                 .isEqualTo(404);
     }
 
@@ -370,8 +374,8 @@ class GatewaySecurityTest {
                         .header("Authorization", "Bearer " + TestIdentities.keyText(gateway, "client")))
                 .body());
         assertThat(client.fieldNames()).containsExactly("status");
-        JsonObject admin = new JsonObject(
-                send(get("/health/ready").header("Authorization", "Bearer " + adminKey)).body());
+        JsonObject admin = new JsonObject(send(get("/health/ready").header("Authorization", "Bearer " + adminKey))
+                .body());
         assertThat(admin.getJsonArray("services")).hasSize(2);
         assertThat(gateway.get("/health/live").statusCode()).isEqualTo(200);
     }
@@ -382,7 +386,8 @@ class GatewaySecurityTest {
         assertThat(bare.statusCode()).isEqualTo(401);
         assertThat(bare.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer resource_metadata=");
         String client = TestIdentities.keyText(gateway, "client");
-        assertThat(send(get("/metrics").header("Authorization", "Bearer " + client)).statusCode())
+        assertThat(send(get("/metrics").header("Authorization", "Bearer " + client))
+                        .statusCode())
                 .isEqualTo(403);
         HttpResponse<String> admin = send(get("/metrics").header("Authorization", "Bearer " + adminKey));
         assertThat(admin.statusCode()).isEqualTo(200);

@@ -172,7 +172,8 @@ public final class RouterVerticle extends VerticleBase {
         if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
         if (timeouts != null) timeouts.close();
         streams.closeAll();
-        return admin == null ? Future.succeededFuture() : admin.close();
+        Future<Void> auth = authenticator == null ? Future.succeededFuture() : authenticator.close();
+        return Future.join(auth, admin == null ? Future.succeededFuture() : admin.close());
     }
 
     /** Closes the node's idle sessions: their streams end and their calls are cancelled, wherever they are. */
