@@ -39,10 +39,11 @@ public final class AdminApi {
         AdminBus bus = new AdminBus(vertx);
         this.current = new CurrentConfig(bus, config);
         this.openapi = openapi;
-        this.services = new ServicesApi(bus, current, catalogs);
+        ServiceRules rules = new ServiceRules(vertx);
+        this.services = new ServicesApi(bus, current, catalogs, rules);
         this.apps = new AppsApi(bus, current);
         this.tools = new ToolsApi(bus, current, catalogs);
-        this.config = new ConfigApi(bus, current);
+        this.config = new ConfigApi(bus, current, rules);
         this.router = routes(config.http().maxBodyBytes());
     }
 

@@ -4,13 +4,19 @@ import io.mcpstore.bus.Addresses;
 import io.mcpstore.config.ConfigDocument;
 import io.mcpstore.config.ConfigException;
 import io.mcpstore.config.Secrets;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code /config} and {@code /store}: the whole document, its revisions, rollback, export and import. */
 final class ConfigApi extends Resource {
-    ConfigApi(AdminBus bus, CurrentConfig current) {
+    private final ServiceRules rules;
+
+    ConfigApi(AdminBus bus, CurrentConfig current, ServiceRules rules) {
         super(bus, current);
+        this.rules = rules;
     }
 
     void get(RoutingContext ctx) {
@@ -124,6 +130,16 @@ final class ConfigApi extends Resource {
         } else {
             op.put("document", doc).put("mode", mode == null ? "replace" : mode);
         }
-        update(ctx, op, 200);
+        // An import creates and changes services as POST and PUT do, under the same rules.
+        Object imported = op.getJsonObject("document").getValue("services");
+        List<Future<Void>> checks = new ArrayList<>();
+        if (imported instanceof JsonObject services) {
+            for (String name : services.fieldNames()) {
+                if (services.getValue(name) instanceof JsonObject entry) {
+                    checks.add(rules.check(principal(ctx), current.get().security(), name, entry));
+                }
+            }
+        }
+        Future.all(checks).onSuccess(v -> update(ctx, op, 200)).onFailure(ctx::fail);
     }
 }

@@ -30,7 +30,12 @@ abstract class Resource {
      * actor; the answer carries the new revision as {@code ETag}.
      */
     Future<JsonObject> change(RoutingContext ctx, JsonObject op) {
-        Long base = AdminHttp.baseRevision(ctx);
+        Long base;
+        try {
+            base = AdminHttp.baseRevision(ctx);
+        } catch (Problem p) {
+            return Future.failedFuture(p);
+        }
         if (base != null) op.put("baseRevision", base);
         op.put("actor", principal(ctx).toJson());
         return bus.change(op).onSuccess(reply -> {

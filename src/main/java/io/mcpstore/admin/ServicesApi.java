@@ -15,10 +15,12 @@ import java.util.function.Supplier;
 /** {@code /services}: the services' config and state; changes go to the config store. */
 final class ServicesApi extends Resource {
     private final Supplier<Catalog> catalogs;
+    private final ServiceRules rules;
 
-    ServicesApi(AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs) {
+    ServicesApi(AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, ServiceRules rules) {
         super(bus, current);
         this.catalogs = catalogs;
+        this.rules = rules;
     }
 
     void list(RoutingContext ctx) {
@@ -44,7 +46,7 @@ final class ServicesApi extends Resource {
         Object name = body.remove("name");
         if (!(name instanceof String n) || n.isBlank())
             throw Problem.badRequest("name", "is required: the service's name");
-        update(ctx, op("service.create", n).put("entry", body), 201);
+        checked(ctx, n, body, op("service.create", n).put("entry", body), 201);
     }
 
     void put(RoutingContext ctx) {
@@ -53,7 +55,14 @@ final class ServicesApi extends Resource {
         Object given = body.remove("name");
         if (given != null && !name.equals(given))
             throw Problem.badRequest("name", "must match the path ('" + name + "'); renaming is remove + add");
-        update(ctx, op("service.put", name).put("entry", body), 200);
+        checked(ctx, name, body, op("service.put", name).put("entry", body), 200);
+    }
+
+    /** A change that creates or replaces a service: {@link ServiceRules} first. */
+    private void checked(RoutingContext ctx, String name, JsonObject entry, JsonObject op, int status) {
+        rules.check(principal(ctx), current.get().security(), name, entry)
+                .onSuccess(v -> update(ctx, op, status))
+                .onFailure(ctx::fail);
     }
 
     void delete(RoutingContext ctx) {
