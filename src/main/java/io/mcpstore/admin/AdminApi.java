@@ -3,6 +3,9 @@ package io.mcpstore.admin;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.security.AuthGate;
+import io.mcpstore.security.Authenticator;
+import io.mcpstore.security.SecurityConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * The admin REST API, mounted by the router at {@code /api/v1}: the route table, and in front of every route the
- * body limit, the content-type guard and a fresh read of the config. Each resource has its handler class ({@link
- * ServicesApi}, {@link AppsApi}, {@link ToolsApi}, {@link ConfigApi}); they share one bus client ({@link AdminBus})
+ * gate ({@link AuthGate#admin} with the {@link AdminAccess} table), the body limit, the content-type guard and a fresh
+ * read of the config. Each resource has its handler class ({@link ServicesApi}, {@link AppsApi}, {@link ToolsApi},
  * and one failure edge ({@link FailureHandler}), so every error is an RFC 9457 problem document. The config store's
  * revision is the API's {@code ETag}.
  */
@@ -31,19 +34,31 @@ public final class AdminApi {
     private final AppsApi apps;
     private final ToolsApi tools;
     private final ConfigApi config;
+    private final AuthApi auth;
+    private final AuditApi audit;
+    private final AuthGate gate;
     private final Router router;
     private MessageConsumer<JsonObject> changes;
 
-    private AdminApi(Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs, Buffer openapi) {
+    private AdminApi(
+            Vertx vertx,
+            GatewayConfig config,
+            Supplier<Catalog> catalogs,
+            AuthGate gate,
+            Authenticator authenticator,
+            Buffer openapi) {
         this.vertx = vertx;
+        this.gate = gate;
         AdminBus bus = new AdminBus(vertx);
         this.current = new CurrentConfig(bus, config);
         this.openapi = openapi;
         ServiceRules rules = new ServiceRules(vertx);
         this.services = new ServicesApi(bus, current, catalogs, rules);
         this.apps = new AppsApi(bus, current);
-        this.tools = new ToolsApi(bus, current, catalogs);
+        this.tools = new ToolsApi(bus, current, catalogs, gate);
         this.config = new ConfigApi(bus, current, rules);
+        this.auth = new AuthApi(bus, current, gate, authenticator);
+        this.audit = new AuditApi(bus, current);
         this.router = routes(config.http().maxBodyBytes());
     }
 
@@ -51,9 +66,10 @@ public final class AdminApi {
      * Creates the API for the calling router verticle, reading its catalog copy; the future completes once it follows
      * config changes and has read the OpenAPI document (once, here, not per request).
      */
-    public static Future<AdminApi> create(Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs) {
+    public static Future<AdminApi> create(
+            Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs, AuthGate gate, Authenticator authenticator) {
         return vertx.executeBlocking(AdminApi::readOpenApi).compose(openapi -> {
-            AdminApi api = new AdminApi(vertx, config, catalogs, openapi);
+            AdminApi api = new AdminApi(vertx, config, catalogs, gate, authenticator, openapi);
             var bus = vertx.eventBus();
             api.changes = bus.consumer(Addresses.CONFIG_CHANGED, m -> api.current.changed(m.body()));
             return api.changes
@@ -67,6 +83,20 @@ public final class AdminApi {
         });
     }
 
+    /** As {@link #create(Vertx, GatewayConfig, Supplier, AuthGate, Authenticator)}, without sign-in. */
+    public static Future<AdminApi> create(
+            Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs, AuthGate gate) {
+        return create(vertx, config, catalogs, gate, null);
+    }
+
+    /** With security off only (the API as it was before security): every request is the anonymous admin. */
+    public static Future<AdminApi> create(Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs) {
+        if (config.security().enabled()) {
+            return Future.failedFuture(new IllegalStateException("security is on: the admin API needs an AuthGate"));
+        }
+        return create(vertx, config, catalogs, new AuthGate(null, SecurityConfig.OFF, null), null);
+    }
+
     /** The sub-router for {@code /api/v1}. */
     public Router router() {
         return router;
@@ -78,6 +108,8 @@ public final class AdminApi {
 
     private Router routes(long maxBodyBytes) {
         Router r = Router.router(vertx);
+        // First: no body is read and nothing is looked up for a request without the right credential.
+        r.route().handler(gate.admin(AdminAccess::required));
         r.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         r.route().handler(new ChangeContentTypes());
         r.route().handler(current::refresh);
@@ -110,6 +142,11 @@ public final class AdminApi {
         r.get("/config/export").handler(config::export);
         r.post("/config/import").handler(config::importConfig);
         r.get("/store").handler(config::store);
+
+        r.post("/auth/login").handler(auth::login);
+        r.get("/auth/me").handler(auth::me);
+
+        r.get("/audit").handler(audit::query);
 
         r.route().handler(ctx -> {
             throw Problem.notFound("no such admin API path: " + ctx.request().path());

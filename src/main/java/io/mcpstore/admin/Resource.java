@@ -1,6 +1,7 @@
 package io.mcpstore.admin;
 
 import io.mcpstore.config.ConfigDocument;
+import io.mcpstore.security.AuthGate;
 import io.mcpstore.security.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,9 @@ abstract class Resource {
 
     /** Who is asking, as the gate in front of every route authenticated them. */
     static Principal principal(RoutingContext ctx) {
-        return Principal.ANONYMOUS;
+        Principal principal = AuthGate.principal(ctx);
+        if (principal == null) throw new IllegalStateException("no principal: the route is missing in AdminAccess");
+        return principal;
     }
 
     static JsonObject op(String op, String name) {
