@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * The admin REST API, mounted by the router at {@code /api/v1}: the route table, and in front of every route the
  * gate ({@link AuthGate#admin} with the {@link AdminAccess} table), the body limit, the content-type guard and a fresh
  * read of the config. Each resource has its handler class ({@link ServicesApi}, {@link AppsApi}, {@link ToolsApi},
+ * {@link ConfigApi}, {@link AuthApi}, {@link UsersApi}, {@link KeysApi}, {@link AuditApi}); they share one bus client ({@link AdminBus})
  * and one failure edge ({@link FailureHandler}), so every error is an RFC 9457 problem document. The config store's
  * revision is the API's {@code ETag}.
  */
@@ -35,6 +36,8 @@ public final class AdminApi {
     private final ToolsApi tools;
     private final ConfigApi config;
     private final AuthApi auth;
+    private final UsersApi users;
+    private final KeysApi keys;
     private final AuditApi audit;
     private final AuthGate gate;
     private final Router router;
@@ -58,6 +61,8 @@ public final class AdminApi {
         this.tools = new ToolsApi(bus, current, catalogs, gate);
         this.config = new ConfigApi(bus, current, rules);
         this.auth = new AuthApi(bus, current, gate, authenticator);
+        this.users = new UsersApi(bus, current);
+        this.keys = new KeysApi(bus, current);
         this.audit = new AuditApi(bus, current);
         this.router = routes(config.http().maxBodyBytes());
     }
@@ -145,6 +150,17 @@ public final class AdminApi {
 
         r.post("/auth/login").handler(auth::login);
         r.get("/auth/me").handler(auth::me);
+
+        r.get("/users").handler(users::list);
+        r.post("/users").handler(users::create);
+        r.get("/users/:name").handler(users::get);
+        r.put("/users/:name").handler(users::put);
+        r.delete("/users/:name").handler(users::delete);
+
+        r.get("/keys").handler(keys::list);
+        r.post("/keys").handler(keys::create);
+        r.get("/keys/:id").handler(keys::get);
+        r.delete("/keys/:id").handler(keys::delete);
 
         r.get("/audit").handler(audit::query);
 
