@@ -50,7 +50,8 @@ class AdminSecurityTest {
         admin = login("root", PASSWORD);
         operator = login("op", PASSWORD);
         viewer = login("vi", PASSWORD);
-        gateway.awaitState("fx", Duration.ofSeconds(45), "ready");
+        // /health/ready shows its details only to a credential that may read: its status says enough here.
+        gateway.awaitReady(Duration.ofSeconds(45));
     }
 
     @AfterAll
