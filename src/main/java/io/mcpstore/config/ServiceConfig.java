@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 /**
  * One upstream service, as a {@code services} entry reads: the {@code mcpServers} shape MCP clients use ({@code
  * command}/{@code args}/{@code env} for stdio, {@code url}/{@code headers} for HTTP) plus gateway settings.
+ * {@code allowPrivateNetwork} lets a service created through the admin API (with security on) point at a loopback,
+ * private or link-local address; a service in the config file needs no such permission.
  */
 public record ServiceConfig(
         String name,
@@ -29,6 +31,7 @@ public record ServiceConfig(
         long maxMessageBytes,
         boolean inheritEnv,
         List<Root> roots,
+        boolean allowPrivateNetwork,
         boolean auditArguments) {
 
     /**
@@ -96,6 +99,7 @@ public record ServiceConfig(
             "maxMessageBytes",
             "inheritEnv",
             "roots",
+            "allowPrivateNetwork",
             "auditArguments");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -163,6 +167,10 @@ public record ServiceConfig(
         if (!(inheritEnv instanceof Boolean)) {
             throw new ConfigException(key + ".inheritEnv", "must be true or false");
         }
+        Object allowPrivate = json.getValue("allowPrivateNetwork", Boolean.FALSE);
+        if (!(allowPrivate instanceof Boolean)) {
+            throw new ConfigException(key + ".allowPrivateNetwork", "must be true or false");
+        }
         Object auditArguments = json.getValue("auditArguments", Boolean.FALSE);
         if (!(auditArguments instanceof Boolean)) {
             throw new ConfigException(key + ".auditArguments", "must be true or false");
@@ -183,6 +191,7 @@ public record ServiceConfig(
                 maxMessageBytes,
                 (Boolean) inheritEnv,
                 roots(json, key),
+                (Boolean) allowPrivate,
                 (Boolean) auditArguments);
     }
 
@@ -207,6 +216,7 @@ public record ServiceConfig(
         // Written only when set, so that exports and the file store stay as they were for everyone else.
         if (maxMessageBytes != DEFAULT_MAX_MESSAGE_BYTES) json.put("maxMessageBytes", maxMessageBytes);
         if (inheritEnv) json.put("inheritEnv", true);
+        if (allowPrivateNetwork) json.put("allowPrivateNetwork", true);
         if (auditArguments) json.put("auditArguments", true);
         return json;
     }
