@@ -166,16 +166,31 @@ public final class KeyCommand {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", description = "The key's id (see key list)")
-        String id;
+        @Parameters(index = "0", description = "The key's id, or its name when one key has it (see key list)")
+        String key;
 
         @Override
         public Integer call() {
             return Cli.run(spec, () -> {
+                String id = idOf(client.list("/keys", "keys"), key);
                 JsonObject reply = client.delete("/keys/" + AdminClient.path(id));
-                if (client.printJson(spec.commandLine().getOut(), reply)) return;
+                if (client.printJson(spec.commandLine().getOut(), reply.put("id", id))) return;
                 spec.commandLine().getOut().println("Revoked key " + id);
             });
         }
+    }
+
+    /** The id of the key called {@code idOrName}: an id as it is, else the one key of that name. */
+    static String idOf(JsonArray keys, String idOrName) {
+        java.util.List<String> named = new ArrayList<>();
+        for (Object o : keys) {
+            JsonObject k = (JsonObject) o;
+            if (idOrName.equals(k.getString("id"))) return idOrName;
+            if (idOrName.equals(k.getString("name"))) named.add(k.getString("id"));
+        }
+        if (named.size() == 1) return named.get(0);
+        if (named.isEmpty()) return idOrName; // the gateway answers 404 for an unknown id
+        throw new AdminClient.Failure(
+                "several keys are named '" + idOrName + "' (ids " + String.join(", ", named) + "): give the id");
     }
 }
