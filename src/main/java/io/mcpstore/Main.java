@@ -1,5 +1,6 @@
 package io.mcpstore;
 
+import io.mcpstore.cli.AuditCommand;
 import io.mcpstore.cli.ConfigCommand;
 import io.mcpstore.cli.KeyCommand;
 import io.mcpstore.cli.LoginCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}, and {@code service}, {@code tool},
- * {@code config}, {@code login}, {@code key}, {@code user} commands that talk to a running gateway's admin API.
+ * {@code config}, {@code login}, {@code key}, {@code user}, {@code audit} commands that talk to a running gateway's admin API.
  */
 @Command(
         name = "mcpstore",
@@ -36,7 +37,8 @@ import picocli.CommandLine.Option;
             LoginCommand.Logout.class,
             LoginCommand.WhoAmI.class,
             KeyCommand.class,
-            UserCommand.class
+            UserCommand.class,
+            AuditCommand.class
         })
 public final class Main implements Callable<Integer> {
 
