@@ -7,6 +7,8 @@ import io.mcpstore.config.StoreSettings;
 import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.notify.NotifierVerticle;
 import io.mcpstore.router.RouterVerticle;
+import io.mcpstore.security.Identities;
+import io.mcpstore.security.Passwords;
 import io.mcpstore.service.ServiceManager;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -149,6 +151,7 @@ public final class McpStore {
                 // The store may hold a newer config than the file (PostgreSQL shared by several gateways).
                 .map(id -> record(deployed, id))
                 .compose(id -> vertx.eventBus().<JsonObject>request(Addresses.CONFIG_GET, new JsonObject()))
+                .compose(reply -> firstAdmin(vertx, config, reply.body()).map(reply))
                 .map(reply -> reply.body().getJsonObject("config"))
                 .compose(configJson -> vertx.deployVerticle(new NotifierVerticle(), options(common.copy()))
                         .map(id -> record(deployed, id))
@@ -177,6 +180,53 @@ public final class McpStore {
                         .map(ignored ->
                                 new McpStore(vertx, ownsVertx, config.http().host(), port, registryName, deployed)));
     }
+
+    /**
+     * With security on and no admin user yet, creates user {@code admin}: with {@code MCPSTORE_ADMIN_PASSWORD}, or a
+     * generated password printed once to stdout. There is never a default password.
+     */
+    private static Future<Void> firstAdmin(Vertx vertx, GatewayConfig config, JsonObject snapshot) {
+        if (!config.security().enabled()) return Future.succeededFuture();
+        JsonObject users =
+                snapshot.getJsonObject("identities", new JsonObject()).getJsonObject("users");
+        if (Identities.hasAdmin(users)) return Future.succeededFuture();
+        String given = System.getenv("MCPSTORE_ADMIN_PASSWORD");
+        boolean generated = given == null || given.isBlank();
+        String password = generated ? Passwords.generate() : given;
+        JsonObject op = new JsonObject()
+                .put("op", "user.put")
+                .put("name", "admin")
+                .put("create", true)
+                .put("entry", new JsonObject().put("role", "admin").put("password", password))
+                .put(
+                        "actor",
+                        new JsonObject()
+                                .put("subject", "system")
+                                .put("kind", "system")
+                                .put("role", "admin"));
+        return vertx.eventBus().<JsonObject>request(Addresses.CONFIG_UPDATE, op).compose(reply -> {
+            JsonObject error = reply.body().getJsonObject("error");
+            if (error == null) {
+                if (generated) {
+                    System.out.println("MCPSTORE first start: created user 'admin' with password " + password
+                            + " (change it: mcpstore user passwd admin)");
+                } else {
+                    LOG.info("First start: created user 'admin' with the password from MCPSTORE_ADMIN_PASSWORD");
+                }
+                return Future.succeededFuture();
+            }
+            if (error.getInteger("status", 500) == 409) {
+                // Another node created it first, or a user 'admin' of another role exists.
+                LOG.warn("First start: no admin user created: {}", error.getString("detail"));
+                return Future.succeededFuture();
+            }
+            String detail = error.getString("detail", "");
+            return Future.failedFuture(new IllegalStateException("cannot create the first admin user: "
+                    + (generated ? detail : detail.replace("users.admin.password", "MCPSTORE_ADMIN_PASSWORD"))));
+        });
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(McpStore.class);
 
     private static String record(List<String> deployed, String id) {
         deployed.add(id);

@@ -1,5 +1,6 @@
 package io.mcpstore.config;
 
+import io.mcpstore.security.Identities;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -65,6 +66,14 @@ public final class ConfigDocument {
             }
             doc.put(k, v);
         }
+        // Names the offending key of a hand-edited user or key.
+        for (String k : List.of("users", "keys", "signing")) {
+            if (doc.getValue(k) != null && !(doc.getValue(k) instanceof JsonObject)) {
+                throw new ConfigException(k, "must be a map");
+            }
+        }
+        Identities.users(doc.getJsonObject("users"));
+        Identities.keys(doc.getJsonObject("keys"));
         return doc;
     }
 
@@ -73,9 +82,12 @@ public final class ConfigDocument {
         return Secrets.redact(entry);
     }
 
-    /** The document with every service entry redacted: what the API shows of a revision. */
+    /**
+     * The document with every service entry redacted, users and keys without their hashes and no signing key: what
+     * the API shows of the config and of a revision.
+     */
     public static JsonObject redactDocument(JsonObject document) {
-        return services(document, Secrets::redact);
+        return Identities.redactDocument(services(document, Secrets::redact));
     }
 
     /**
@@ -83,7 +95,7 @@ public final class ConfigDocument {
      * none, left out as {@code ***}); see {@link Secrets#export}.
      */
     public static JsonObject exportDocument(JsonObject document) {
-        return services(document, Secrets::export);
+        return Identities.redactDocument(services(document, Secrets::export));
     }
 
     /** The document with every service's literal secrets sealed, when a key is set (a seed for a new store). */

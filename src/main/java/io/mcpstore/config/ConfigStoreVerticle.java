@@ -1,12 +1,20 @@
 package io.mcpstore.config;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.security.ApiKeys;
+import io.mcpstore.security.Identities;
+import io.mcpstore.security.Passwords;
+import io.mcpstore.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +29,11 @@ public final class ConfigStoreVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigStoreVerticle.class);
     private static final long PROBE_MS = 1_000;
     private static final int MAX_HISTORY = 1_000;
+    /** Credentials: a rollback or an import never changes them (a rollback must not bring back a revoked key). */
+    static final List<String> IDENTITY_SECTIONS = List.of("users", "keys", "signing");
+
+    private static final JsonObject SYSTEM =
+            new JsonObject().put("subject", "system").put("kind", "system").put("role", "admin");
 
     private ConfigStore store;
     private StoreSettings settings;
@@ -52,32 +65,39 @@ public final class ConfigStoreVerticle extends VerticleBase {
         JsonObject initial = ConfigDocument.of(base);
         // A new database is seeded from the file: its literal secrets go in sealed (the file itself is the user's).
         if ("postgres".equals(settings.type())) initial = ConfigDocument.sealDocument(initial);
-        var bus = vertx.eventBus();
-        return store.start(initial, this::changedOutside).compose(head -> {
-            adopt(head.number(), head.document());
-            if ("memory".equals(settings.type())) {
-                LOG.info(
-                        "Config store: memory, at revision {}: changes are kept until the gateway stops and nothing is"
-                                + " written (start with --config FILE to keep them in that file)",
-                        revision);
-            } else {
-                LOG.info("Config store: {} at revision {}", settings.describe().encode(), revision);
-            }
-            if ("postgres".equals(settings.type())) {
-                probeTimer = vertx.setPeriodic(PROBE_MS, id -> changedOutside());
-            }
-            return Future.all(
-                    bus.<JsonObject>consumer(Addresses.CONFIG_GET, m -> m.reply(snapshot()))
-                            .completion(),
-                    bus.<JsonObject>consumer(Addresses.CONFIG_UPDATE, m -> serially(m, this::update))
-                            .completion(),
-                    bus.<JsonObject>consumer(Addresses.CONFIG_REVISIONS, m -> serially(m, this::revisions))
-                            .completion(),
-                    bus.<JsonObject>consumer(Addresses.CONFIG_REVISION, m -> serially(m, this::revision))
-                            .completion(),
-                    bus.<JsonObject>consumer(Addresses.CONFIG_STATUS, m -> m.reply(status()))
-                            .completion());
-        });
+        return store.start(initial, this::changedOutside)
+                .compose(head -> {
+                    adopt(head.number(), head.document());
+                    if ("memory".equals(settings.type())) {
+                        LOG.info(
+                                "Config store: memory, at revision {}: changes are kept until the gateway stops and nothing is"
+                                        + " written (start with --config FILE to keep them in that file)",
+                                revision);
+                    } else {
+                        LOG.info(
+                                "Config store: {} at revision {}",
+                                settings.describe().encode(),
+                                revision);
+                    }
+                    if ("postgres".equals(settings.type())) {
+                        probeTimer = vertx.setPeriodic(PROBE_MS, id -> changedOutside());
+                    }
+                    return ensureSigningKey();
+                })
+                .compose(ignored -> {
+                    var bus = vertx.eventBus();
+                    return Future.all(
+                            bus.<JsonObject>consumer(Addresses.CONFIG_GET, m -> m.reply(snapshot()))
+                                    .completion(),
+                            bus.<JsonObject>consumer(Addresses.CONFIG_UPDATE, m -> serially(m, this::update))
+                                    .completion(),
+                            bus.<JsonObject>consumer(Addresses.CONFIG_REVISIONS, m -> serially(m, this::revisions))
+                                    .completion(),
+                            bus.<JsonObject>consumer(Addresses.CONFIG_REVISION, m -> serially(m, this::revision))
+                                    .completion(),
+                            bus.<JsonObject>consumer(Addresses.CONFIG_STATUS, m -> m.reply(status()))
+                                    .completion());
+                });
     }
 
     @Override
@@ -91,7 +111,60 @@ public final class ConfigStoreVerticle extends VerticleBase {
                 .put("revision", revision)
                 .put("source", config().getString("source"))
                 .put("config", current)
-                .put("document", document);
+                .put("document", document)
+                .put("identities", identities());
+    }
+
+    /** What every router's authenticator needs; in-process and cluster-internal only, never an API answer. */
+    private JsonObject identities() {
+        JsonObject out = new JsonObject();
+        for (String k : IDENTITY_SECTIONS) {
+            out.put(k, document.getValue(k) instanceof JsonObject o ? o : new JsonObject());
+        }
+        return out;
+    }
+
+    private boolean securityEnabled() {
+        JsonObject security = base.getJsonObject("security");
+        return security != null && security.getBoolean("enabled", false);
+    }
+
+    /**
+     * With security on and no {@code security.jwtKey}, the gateway's JWTs are signed with a key generated once and kept
+     * in the store, so that every node and every restart accepts them.
+     */
+    private Future<Void> ensureSigningKey() {
+        boolean configured = base.getJsonObject("security", new JsonObject()).getString("jwtKey") != null;
+        JsonObject signing = document.getJsonObject("signing");
+        if (!securityEnabled() || configured || (signing != null && signing.getString("jwtKey") != null)) {
+            return Future.succeededFuture();
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        JsonObject next = document.copy()
+                .put(
+                        "signing",
+                        new JsonObject()
+                                .put(
+                                        "jwtKey",
+                                        Base64.getUrlEncoder().withoutPadding().encodeToString(key)));
+        return store.commit(revision, ConfigDocument.validate(base, next), "signing key generated")
+                .andThen(this::track)
+                .map(r -> {
+                    adopt(r.number(), r.document());
+                    audit(new JsonObject().put("op", "signing.create").put("actor", SYSTEM), null, null, null);
+                    return (Void) null;
+                })
+                .recover(e -> {
+                    // Another node generated one first: take it.
+                    if (e instanceof StoreException s && s.kind() == StoreException.Kind.CONFLICT) {
+                        return store.head().compose(head -> {
+                            adopt(head.number(), head.document());
+                            return ensureSigningKey();
+                        });
+                    }
+                    return Future.failedFuture(e);
+                });
     }
 
     private JsonObject status() {
@@ -161,7 +234,10 @@ public final class ConfigStoreVerticle extends VerticleBase {
         vertx.eventBus()
                 .publish(
                         Addresses.CONFIG_CHANGED,
-                        new JsonObject().put("revision", revision).put("config", current));
+                        new JsonObject()
+                                .put("revision", revision)
+                                .put("config", current)
+                                .put("identities", identities()));
     }
 
     private Future<JsonObject> revisions(JsonObject request) {
@@ -194,17 +270,21 @@ public final class ConfigStoreVerticle extends VerticleBase {
             return Future.succeededFuture(new JsonObject()
                     .put("revision", revision)
                     .put("changed", false)
-                    .put("config", current));
+                    .put("config", current)
+                    .mergeIn(next.extra()));
         }
+        JsonObject before = document;
         return store.commit(revision, validated, next.summary())
                 .andThen(this::track)
                 .map(r -> {
                     adopt(r.number(), r.document());
                     publish();
+                    audit(request, next.target(), before, document);
                     return new JsonObject()
                             .put("revision", revision)
                             .put("changed", true)
-                            .put("config", current);
+                            .put("config", current)
+                            .mergeIn(next.extra());
                 })
                 .recover(e -> {
                     // Another process committed first: without a base revision from the client, redo on the newest.
@@ -220,7 +300,153 @@ public final class ConfigStoreVerticle extends VerticleBase {
                 });
     }
 
-    private record Change(JsonObject document, String summary) {}
+    /**
+     * A change to commit: the whole next document, the revision's summary, what it changed ({@code target}, for the
+     * audit log; null = the request's name) and what the reply adds ({@code user}, {@code key}).
+     */
+    private record Change(JsonObject document, String summary, String target, JsonObject extra) {
+        Change(JsonObject document, String summary) {
+            this(document, summary, null, new JsonObject());
+        }
+    }
+
+    /**
+     * The audit entry of a committed change: who (the op's {@code actor}), the op, its target and the changed entry
+     * before and after, redacted (services' secrets, users' and keys' hashes never appear).
+     */
+    private void audit(JsonObject request, String target, JsonObject before, JsonObject after) {
+        String op = request.getString("op", "");
+        JsonObject actor = request.getValue("actor") instanceof JsonObject a ? a : null;
+        JsonObject entry = new JsonObject()
+                .put("at", Instant.now().toString())
+                .put("kind", "admin")
+                .put("who", actor == null ? "anonymous" : actor.getString("subject", "anonymous"))
+                .put("via", actor == null ? "anonymous" : actor.getString("kind", "anonymous"))
+                .put("role", actor == null ? Role.ADMIN.id() : actor.getString("role", Role.ADMIN.id()))
+                .put("action", op)
+                .put("outcome", "ok")
+                .put("revision", revision);
+        String name = target != null ? target : request.getString("name");
+        if (name != null) entry.put("target", name);
+        String section = switch (op.contains(".") ? op.substring(0, op.indexOf('.')) : "") {
+            case "service" -> "services";
+            case "app" -> "apps";
+            case "user" -> "users";
+            case "key" -> "keys";
+            default -> null;
+        };
+        if (section != null && name != null) {
+            JsonObject was = entryOf(before, section, name);
+            JsonObject is = entryOf(after, section, name);
+            if (was != null) entry.put("before", was);
+            if (is != null) entry.put("after", is);
+        }
+        vertx.eventBus().send(Addresses.AUDIT_RECORD, entry);
+    }
+
+    private static JsonObject entryOf(JsonObject doc, String section, String name) {
+        if (doc == null || !(doc.getValue(section) instanceof JsonObject entries)) return null;
+        if (!(entries.getValue(name) instanceof JsonObject e)) return null;
+        return switch (section) {
+            case "services" -> Secrets.redact(e);
+            case "users", "keys" -> Identities.withoutCredentials(e);
+            default -> e.copy();
+        };
+    }
+
+    /** {@code doc} with the current users, keys and signing key in place of its own. */
+    private JsonObject withCurrentIdentities(JsonObject doc) {
+        JsonObject out = doc.copy();
+        for (String k : IDENTITY_SECTIONS) {
+            if (document.getValue(k) != null) out.put(k, document.getValue(k));
+            else out.remove(k);
+        }
+        return out;
+    }
+
+    private Future<Change> identityChange(
+            String op, String name, JsonObject entry, JsonObject request, JsonObject doc) {
+        JsonObject users = doc.getJsonObject("users", new JsonObject()).copy();
+        JsonObject keys = doc.getJsonObject("keys", new JsonObject()).copy();
+        doc.put("users", users).put("keys", keys);
+        java.util.Set<String> apps = doc.getJsonObject("apps", new JsonObject()).fieldNames();
+        JsonObject actor = request.getValue("actor") instanceof JsonObject a ? a : null;
+        Instant now = Instant.now();
+        switch (op) {
+            case "user.put" -> {
+                JsonObject old = name != null && users.getValue(name) instanceof JsonObject o ? o : null;
+                if (old != null && request.getBoolean("create", false)) {
+                    return Future.failedFuture(
+                            new StoreException(StoreException.Kind.CONFLICT, "user '" + name + "' already exists"));
+                }
+                JsonObject stored = Identities.userEntry(name, entry, old, apps, now);
+                if (old != null
+                        && Role.ADMIN.id().equals(old.getString("role"))
+                        && !Role.ADMIN.id().equals(stored.getString("role"))
+                        && lastAdmin(users, name)) {
+                    return Future.failedFuture(new StoreException(
+                            StoreException.Kind.CONFLICT,
+                            "user '" + name + "' is the last admin: make another user admin first"));
+                }
+                String password = entry.getString("password");
+                Future<String> hash = password == null
+                        ? Future.succeededFuture(old.getString("passwordHash"))
+                        : Passwords.hash(vertx, password);
+                return hash.map(h -> {
+                    users.put(name, stored.put("passwordHash", h));
+                    return new Change(
+                            doc,
+                            "user " + name + (old == null ? " added" : " changed"),
+                            name,
+                            new JsonObject().put("user", Identities.shownUser(name, stored)));
+                });
+            }
+            case "user.delete" -> {
+                Object old = name == null ? null : users.getValue(name);
+                if (old == null) return notFound("user", name);
+                if (old instanceof JsonObject o
+                        && Role.ADMIN.id().equals(o.getString("role"))
+                        && lastAdmin(users, name)) {
+                    return Future.failedFuture(new StoreException(
+                            StoreException.Kind.CONFLICT,
+                            "user '" + name + "' is the last admin and cannot be deleted"));
+                }
+                users.remove(name);
+                return Future.succeededFuture(new Change(doc, "user " + name + " removed"));
+            }
+            case "key.create" -> {
+                String by = actor == null ? "anonymous" : actor.getString("subject", "anonymous");
+                JsonObject stored = Identities.keyEntry(entry, apps, by, now);
+                ApiKeys.Generated key = ApiKeys.generate();
+                keys.put(key.id(), stored.copy().put("hash", key.hash()));
+                JsonObject shown = Identities.shownKey(key.id(), stored);
+                shown.remove("createdBy");
+                shown.put("key", key.key());
+                return Future.succeededFuture(new Change(
+                        doc,
+                        "key " + key.id() + " (" + stored.getString("name") + ") created",
+                        key.id(),
+                        new JsonObject().put("key", shown)));
+            }
+            case "key.delete" -> {
+                if (name == null || keys.remove(name) == null) return notFound("key", name);
+                return Future.succeededFuture(new Change(doc, "key " + name + " revoked"));
+            }
+            default -> throw new IllegalStateException(op);
+        }
+    }
+
+    /** Whether no user but {@code name} has the admin role. */
+    private static boolean lastAdmin(JsonObject users, String name) {
+        for (String other : users.fieldNames()) {
+            if (!other.equals(name)
+                    && users.getValue(other) instanceof JsonObject o
+                    && Role.ADMIN.id().equals(o.getString("role"))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private Future<Change> change(JsonObject request) {
         String op = request.getString("op", "");
@@ -232,6 +458,9 @@ public final class ConfigStoreVerticle extends VerticleBase {
         Object entryValue = request.getValue("entry");
         JsonObject entry = entryValue instanceof JsonObject e ? e : null;
         switch (op) {
+            case "user.put", "user.delete", "key.create", "key.delete" -> {
+                return identityChange(op, name, entry, request, doc);
+            }
             case "service.create", "service.put" -> {
                 if (entry == null) throw new ConfigException("services." + name, "must be an object");
                 if (op.equals("service.create") && services.containsKey(name)) {
@@ -277,6 +506,7 @@ public final class ConfigStoreVerticle extends VerticleBase {
                 for (String k : imported.fieldNames()) {
                     boolean revisable = ConfigDocument.REVISED.contains(k) || ConfigDocument.PASSED_THROUGH.contains(k);
                     if (!revisable) continue; // http, store: fixed at start-up
+                    if (IDENTITY_SECTIONS.contains(k)) continue; // credentials change only by their own ops
                     Object v = imported.getValue(k);
                     if (merge && v instanceof JsonObject o && doc.getValue(k) instanceof JsonObject existing) {
                         JsonObject merged = existing.copy();
@@ -309,7 +539,7 @@ public final class ConfigStoreVerticle extends VerticleBase {
                 long to = request.getLong("revision", 0L);
                 return store.revision(to)
                         .andThen(this::track)
-                        .map(r -> new Change(r.document(), "rollback to revision " + to));
+                        .map(r -> new Change(withCurrentIdentities(r.document()), "rollback to revision " + to));
             }
             default -> throw new ConfigException("op", "unknown config operation '" + op + "'");
         }

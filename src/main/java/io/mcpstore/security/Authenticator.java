@@ -19,4 +19,9 @@ public interface Authenticator {
 
     /** The users and keys sections of a new config revision: revoked or changed credentials stop working at once. */
     void identitiesChanged(JsonObject users, JsonObject keys);
+
+    /** Stops following the config store. */
+    default Future<Void> close() {
+        return Future.succeededFuture();
+    }
 }
