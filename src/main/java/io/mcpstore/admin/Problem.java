@@ -1,10 +1,12 @@
 package io.mcpstore.admin;
 
 import io.mcpstore.bus.Failures;
+import io.mcpstore.config.ConfigException;
 import io.mcpstore.protocol.JsonRpc;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 
 /** An RFC 9457 problem: every admin API error leaves through here as {@code application/problem+json}. */
 final class Problem extends RuntimeException {
@@ -24,6 +26,24 @@ final class Problem extends RuntimeException {
     static Problem badRequest(String field, String rule) {
         return new Problem(
                 400, field + ": " + rule, new JsonObject().put("field", field).put("rule", rule));
+    }
+
+    /** Any failure as the problem it answers: see {@link FailureHandler}. */
+    static Problem of(Throwable failure) {
+        if (failure instanceof Problem p) return p;
+        if (failure instanceof ConfigException c) return badRequest(c.key(), rule(c));
+        if (failure instanceof HttpException h) {
+            int status = h.getStatusCode();
+            String detail = h.getPayload() != null ? h.getPayload() : h.getMessage();
+            return new Problem(status, detail == null ? title(status) : detail);
+        }
+        return new Problem(500, String.valueOf(failure.getMessage()));
+    }
+
+    /** A config error's rule, without the key it already names. */
+    static String rule(ConfigException c) {
+        String m = c.getMessage();
+        return m.startsWith(c.key() + ": ") ? m.substring(c.key().length() + 2) : m;
     }
 
     static Problem notFound(String detail) {
@@ -103,6 +123,10 @@ final class Problem extends RuntimeException {
     static String title(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 405 -> "Method Not Allowed";
+            case 429 -> "Too Many Requests";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";

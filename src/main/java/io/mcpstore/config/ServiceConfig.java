@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 /**
  * One upstream service, as a {@code services} entry reads: the {@code mcpServers} shape MCP clients use ({@code
  * command}/{@code args}/{@code env} for stdio, {@code url}/{@code headers} for HTTP) plus gateway settings.
+ * {@code allowPrivateNetwork} lets a service created through the admin API (with security on) point at a loopback,
+ * private or link-local address; a service in the config file needs no such permission.
  */
 public record ServiceConfig(
         String name,
@@ -28,7 +30,8 @@ public record ServiceConfig(
         boolean enabled,
         long maxMessageBytes,
         boolean inheritEnv,
-        List<Root> roots) {
+        List<Root> roots,
+        boolean allowPrivateNetwork) {
 
     /**
      * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
@@ -94,7 +97,8 @@ public record ServiceConfig(
             "enabled",
             "maxMessageBytes",
             "inheritEnv",
-            "roots");
+            "roots",
+            "allowPrivateNetwork");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -161,6 +165,10 @@ public record ServiceConfig(
         if (!(inheritEnv instanceof Boolean)) {
             throw new ConfigException(key + ".inheritEnv", "must be true or false");
         }
+        Object allowPrivate = json.getValue("allowPrivateNetwork", Boolean.FALSE);
+        if (!(allowPrivate instanceof Boolean)) {
+            throw new ConfigException(key + ".allowPrivateNetwork", "must be true or false");
+        }
         return new ServiceConfig(
                 name,
                 transport,
@@ -176,7 +184,8 @@ public record ServiceConfig(
                 (Boolean) enabled,
                 maxMessageBytes,
                 (Boolean) inheritEnv,
-                roots(json, key));
+                roots(json, key),
+                (Boolean) allowPrivate);
     }
 
     /**
@@ -200,6 +209,7 @@ public record ServiceConfig(
         // Written only when set, so that exports and the file store stay as they were for everyone else.
         if (maxMessageBytes != DEFAULT_MAX_MESSAGE_BYTES) json.put("maxMessageBytes", maxMessageBytes);
         if (inheritEnv) json.put("inheritEnv", true);
+        if (allowPrivateNetwork) json.put("allowPrivateNetwork", true);
         return json;
     }
 

@@ -10,6 +10,10 @@ import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.security.AuthGate;
+import io.mcpstore.security.Authenticator;
+import io.mcpstore.security.Authenticators;
+import io.mcpstore.security.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -64,6 +68,7 @@ public final class RouterVerticle extends VerticleBase {
     private long maxBodyBytes;
     private HttpServer server;
     private AdminApi admin;
+    private Authenticator authenticator;
     private long keepAliveTimer;
     /** The node's one expiry sweep, run by instance 0; -1 on the others. */
     private long sweepTimer = -1;
@@ -126,7 +131,15 @@ public final class RouterVerticle extends VerticleBase {
                 .setTcpNoDelay(true);
         timeouts = new ConnectionTimeouts(vertx, http.requestTimeoutMs(), http.idleTimeoutMs());
         return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start())
-                .compose(v -> AdminApi.create(vertx, gateway, dispatcher::catalog))
+                .compose(v -> Authenticators.start(vertx, gateway.security()))
+                .compose(authenticator -> {
+                    this.authenticator = authenticator;
+                    AuthGate gate = new AuthGate(
+                            authenticator,
+                            gateway.security(),
+                            RateLimiter.shared(vertx, gateway.security().rateLimits()));
+                    return AdminApi.create(vertx, gateway, dispatcher::catalog, gate, authenticator);
+                })
                 .onSuccess(api -> admin = api)
                 .compose(v -> {
                     router = routes(metrics);
@@ -148,6 +161,7 @@ public final class RouterVerticle extends VerticleBase {
         if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
         if (timeouts != null) timeouts.close();
         streams.closeAll();
+        if (authenticator != null) authenticator.close();
         return admin == null ? Future.succeededFuture() : admin.close();
     }
 

@@ -220,6 +220,18 @@ class AdminValidationTest {
         assertProblem(api.get("/tools?app=ghost"), 404, null, null);
     }
 
+    /** A query string Vert.x Web cannot decode is the client's fault: 400, not an internal error. */
+    @Test
+    void anUndecodableQueryStringIs400() {
+        int port = java.net.URI.create(gateway.url()).getPort();
+        io.mcpstore.RawHttp.Response response = io.mcpstore.RawHttp.exchange(
+                port,
+                "GET /api/v1/config/revisions?limit=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.head()).containsIgnoringCase("application/problem+json");
+        assertThat(new JsonObject(response.body()).getInteger("status")).isEqualTo(400);
+    }
+
     static void assertProblem(HttpResponse<String> response, int status, String field, String rule) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");

@@ -1,0 +1,120 @@
+package io.mcpstore.admin;
+
+import io.mcpstore.bus.Addresses;
+import io.mcpstore.catalog.Catalog;
+import io.mcpstore.catalog.ServiceSummary;
+import io.mcpstore.config.ConfigDocument;
+import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.upstream.UpstreamVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+
+/** {@code /services}: the services' config and state; changes go to the config store. */
+final class ServicesApi extends Resource {
+    private final Supplier<Catalog> catalogs;
+    private final ServiceRules rules;
+
+    ServicesApi(AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, ServiceRules rules) {
+        super(bus, current);
+        this.catalogs = catalogs;
+        this.rules = rules;
+    }
+
+    void list(RoutingContext ctx) {
+        JsonArray services = new JsonArray();
+        current.get()
+                .services()
+                .forEach((name, sc) -> services.add(state(name, sc).put("config", shown(sc))));
+        ctx.response().putHeader("ETag", current.etag());
+        AdminHttp.json(
+                ctx, 200, new JsonObject().put("revision", current.revision()).put("services", services));
+    }
+
+    void get(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        ServiceConfig sc = current.service(name);
+        ctx.response().putHeader("ETag", current.etag());
+        AdminHttp.json(
+                ctx, 200, state(name, sc).put("revision", current.revision()).put("config", shown(sc)));
+    }
+
+    void create(RoutingContext ctx) {
+        JsonObject body = AdminHttp.body(ctx);
+        Object name = body.remove("name");
+        if (!(name instanceof String n) || n.isBlank())
+            throw Problem.badRequest("name", "is required: the service's name");
+        checked(ctx, n, body, op("service.create", n).put("entry", body), 201);
+    }
+
+    void put(RoutingContext ctx) {
+        JsonObject body = AdminHttp.body(ctx);
+        String name = ctx.pathParam("name");
+        Object given = body.remove("name");
+        if (given != null && !name.equals(given))
+            throw Problem.badRequest("name", "must match the path ('" + name + "'); renaming is remove + add");
+        checked(ctx, name, body, op("service.put", name).put("entry", body), 200);
+    }
+
+    /** A change that creates or replaces a service: {@link ServiceRules} first. */
+    private void checked(RoutingContext ctx, String name, JsonObject entry, JsonObject op, int status) {
+        rules.check(principal(ctx), current.get().security(), name, entry)
+                .onSuccess(v -> update(ctx, op, status))
+                .onFailure(ctx::fail);
+    }
+
+    void delete(RoutingContext ctx) {
+        update(ctx, op("service.delete", ctx.pathParam("name")), 200);
+    }
+
+    void start(RoutingContext ctx) {
+        enable(ctx, true);
+    }
+
+    void stop(RoutingContext ctx) {
+        enable(ctx, false);
+    }
+
+    private void enable(RoutingContext ctx, boolean enabled) {
+        update(ctx, op("service.enable", ctx.pathParam("name")).put("enabled", enabled), 200);
+    }
+
+    void restart(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        current.service(name);
+        answer(
+                ctx,
+                bus.request(
+                        Addresses.SERVICE_RESTART, new JsonObject().put("service", name), AdminBus.STORE_TIMEOUT_MS),
+                200);
+    }
+
+    /** The upstream's own status; a service without a running upstream is stopped (or disabled). */
+    void status(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        ServiceConfig sc = current.service(name);
+        JsonObject ask = new JsonObject().put("method", UpstreamVerticle.STATUS_METHOD);
+        bus.upstream(name, ask, AdminBus.STATUS_TIMEOUT_MS)
+                .recover(e -> Future.succeededFuture(new JsonObject()
+                        .put("state", sc.enabled() ? "stopped" : "disabled")
+                        .put("error", e.getMessage())))
+                .onSuccess(status -> AdminHttp.json(
+                        ctx,
+                        200,
+                        status.copy()
+                                .put("name", name)
+                                .put("transport", sc.transport().id())));
+    }
+
+    private JsonObject state(String name, ServiceConfig sc) {
+        return ServiceSummary.of(name, sc, catalogs.get().service(name));
+    }
+
+    private static JsonObject shown(ServiceConfig sc) {
+        JsonObject json = ConfigDocument.redact(sc.toJson());
+        json.remove("name");
+        return json;
+    }
+}
