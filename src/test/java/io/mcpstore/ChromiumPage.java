@@ -168,10 +168,14 @@ final class ChromiumPage implements AutoCloseable {
         return result.getJsonObject("result").getValue("value");
     }
 
-    /** Waits until the expression is true in the page; fails with {@code describe}'s value when it never is. */
+    /**
+     * Waits until the expression is true in the page (one that throws, as while a new page loads, counts as false);
+     * fails with {@code describe}'s value when it never is.
+     */
     void await(String condition, Duration within, String describe) throws Exception {
         Instant deadline = Instant.now().plus(within);
-        while (!Boolean.TRUE.equals(eval("Boolean(" + condition + ")"))) {
+        String guarded = "(() => { try { return Boolean(" + condition + "); } catch (e) { return false; } })()";
+        while (!Boolean.TRUE.equals(eval(guarded))) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("not true within " + within + ": " + condition + "\n" + eval(describe));
             }
