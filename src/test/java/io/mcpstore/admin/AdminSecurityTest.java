@@ -1,0 +1,417 @@
+package io.mcpstore.admin;
+
+import static io.mcpstore.admin.AdminValidationTest.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcpstore.TestGateway;
+import io.mcpstore.Upstreams;
+import io.mcpstore.bus.Addresses;
+import io.mcpstore.security.TestIdentities;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The admin API with security on, over real HTTP: every route needs a credential, each role gets what its
+ * permissions allow, stdio services and private URLs need the rights the issue names, keys are shown once.
+ */
+@Timeout(120)
+class AdminSecurityTest {
+    private static final String PASSWORD = "correct horse battery";
+
+    private static TestGateway gateway;
+    private static Api api;
+    private static String admin;
+    private static String operator;
+    private static String viewer;
+    private static final List<JsonObject> audit = new CopyOnWriteArrayList<>();
+    private static MessageConsumer<JsonObject> auditConsumer;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(Upstreams.services("fx", Upstreams.fixtureStdio("--name", "fx"))
+                .put(
+                        "security",
+                        new JsonObject().put("enabled", true).put("allowedCommands", new JsonArray().add("java"))));
+        api = new Api(gateway);
+        auditConsumer = gateway.store().vertx().eventBus().consumer(Addresses.AUDIT_RECORD, m -> audit.add(m.body()));
+        TestIdentities.putUser(gateway, "root", "admin", PASSWORD);
+        TestIdentities.putUser(gateway, "op", "operator", PASSWORD);
+        TestIdentities.putUser(gateway, "vi", "viewer", PASSWORD);
+        admin = login("root", PASSWORD);
+        operator = login("op", PASSWORD);
+        viewer = login("vi", PASSWORD);
+        gateway.awaitState("fx", Duration.ofSeconds(45), "ready");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (auditConsumer != null) auditConsumer.unregister();
+        if (gateway != null) gateway.close();
+    }
+
+    private static String login(String user, String password) {
+        HttpResponse<String> r =
+                api.post("/auth/login", new JsonObject().put("username", user).put("password", password));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject body = Api.json(r);
+        assertThat(body.getString("expiresAt")).isNotBlank();
+        return body.getString("token");
+    }
+
+    private static HttpResponse<String> as(String token, String method, String path, JsonObject body) {
+        return api.send(method, path, body == null ? null : body.encode(), Map.of("Authorization", "Bearer " + token));
+    }
+
+    @Test
+    void everyAdminRouteWithoutATokenIs401WithTheBearerChallenge() {
+        for (AdminAccess.Rule rule : AdminAccess.RULES) {
+            if (rule.permission() == null) continue;
+            String path = rule.path().replace(":name", "fx").replace(":n", "1").replace(":id", "x");
+            HttpResponse<String> r =
+                    api.send(rule.method().name(), path, rule.method().name().equals("GET") ? null : "{}", Map.of());
+            assertThat(r.statusCode()).as(rule + ": " + r.body()).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate").orElse(""))
+                    .as(rule.toString())
+                    .startsWith("Bearer resource_metadata=");
+        }
+        assertThat(api.get("/auth/me").statusCode()).isEqualTo(401);
+        assertThat(api.get("/no/such/route").statusCode()).isEqualTo(401);
+        HttpResponse<String> tampered =
+                api.send("GET", "/services", null, Map.of("Authorization", "Bearer " + admin + "x"));
+        assertThat(tampered.statusCode()).isEqualTo(401);
+        assertThat(tampered.headers().firstValue("WWW-Authenticate").orElse("")).contains("error=\"invalid_token\"");
+        // Public: sign-in (a wrong password is 401) and the API's description.
+        assertThat(api.post(
+                                "/auth/login",
+                                new JsonObject().put("username", "root").put("password", "wrong password"))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(api.get("/openapi.yaml").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void meShowsThePrincipal() {
+        JsonObject me = Api.json(as(operator, "GET", "/auth/me", null));
+        assertThat(me.getString("subject")).isEqualTo("op");
+        assertThat(me.getString("role")).isEqualTo("operator");
+        assertThat(me.getString("kind")).isEqualTo("user");
+    }
+
+    @Test
+    void aViewerReadsButCannotChangeOrCall() {
+        assertThat(as(viewer, "GET", "/services", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> create = as(
+                viewer, "POST", "/services", new JsonObject().put("name", "v").put("url", "http://203.0.113.5/mcp"));
+        assertThat(create.statusCode()).as(create.body()).isEqualTo(403);
+        assertThat(create.headers().firstValue("WWW-Authenticate").orElse("")).contains("insufficient_scope");
+        assertThat(create.body()).contains("WRITE");
+        assertThat(as(viewer, "POST", "/tools/call", new JsonObject().put("name", "fx__add"))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(as(viewer, "DELETE", "/services/fx", null).statusCode()).isEqualTo(403);
+        assertThat(as(viewer, "GET", "/users", null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anOperatorManagesHttpServicesButNotUsersKeysOrProcesses() {
+        assertThat(as(operator, "GET", "/users", null).statusCode()).isEqualTo(403);
+        assertThat(as(
+                                operator,
+                                "POST",
+                                "/keys",
+                                new JsonObject().put("name", "k").put("role", "admin"))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(as(operator, "GET", "/audit", null).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> stdio = as(
+                operator,
+                "POST",
+                "/services",
+                Upstreams.fixtureStdio("--name", "op1").put("name", "op1").put("enabled", false));
+        assertProblem(stdio, 403, null, null);
+        assertThat(Api.json(stdio).getString("permission")).isEqualTo("PROCESSES");
+        assertThat(Api.json(stdio).getString("detail")).contains("PROCESSES");
+        // Also when it comes by import, and when an HTTP service is turned into a stdio one.
+        HttpResponse<String> imported = api.send(
+                "POST",
+                "/config/import?mode=merge",
+                new JsonObject()
+                        .put("mcpServers", new JsonObject().put("sh", new JsonObject().put("command", "/bin/sh")))
+                        .encode(),
+                Map.of("Authorization", "Bearer " + operator));
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(403);
+        assertThat(as(operator, "GET", "/services/op1", null).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> http = as(
+                operator,
+                "POST",
+                "/services",
+                new JsonObject()
+                        .put("name", "public1")
+                        .put("url", "http://203.0.113.5/mcp")
+                        .put("enabled", false));
+        assertThat(http.statusCode()).as(http.body()).isEqualTo(201);
+        HttpResponse<String> toStdio = as(
+                operator,
+                "PUT",
+                "/services/public1",
+                Upstreams.fixtureStdio("--name", "p").put("enabled", false));
+        assertThat(toStdio.statusCode()).as(toStdio.body()).isEqualTo(403);
+        assertThat(as(operator, "DELETE", "/services/public1", null).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anAdminMayStartProcessesButOnlyAllowedCommands() {
+        HttpResponse<String> ok = as(
+                admin,
+                "POST",
+                "/services",
+                Upstreams.fixtureStdio("--name", "adm1").put("name", "adm1").put("enabled", false));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+        HttpResponse<String> sh = as(
+                admin,
+                "POST",
+                "/services",
+                new JsonObject()
+                        .put("name", "sh")
+                        .put("command", "/bin/sh")
+                        .put("args", new JsonArray().add("-c").add("id")));
+        assertProblem(sh, 403, null, null);
+        assertThat(Api.json(sh).getString("rule")).isEqualTo("security.allowedCommands");
+        assertThat(Api.json(sh).getString("detail"))
+                .contains("security.allowedCommands")
+                .contains("/bin/sh");
+        assertThat(as(admin, "GET", "/services/sh", null).statusCode()).isEqualTo(404);
+        assertThat(as(admin, "DELETE", "/services/adm1", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aUrlOnAPrivateNetworkNeedsAllowPrivateNetwork() {
+        for (String url : List.of(
+                "http://127.0.0.1:9/mcp",
+                "http://localhost:9/mcp",
+                "http://10.1.2.3/mcp",
+                "http://192.168.0.10/mcp",
+                "http://169.254.169.254/latest",
+                "http://0.0.0.0:9/mcp",
+                "http://[::1]:9/mcp",
+                "http://[fd00::1]/mcp")) {
+            HttpResponse<String> refused = as(
+                    admin,
+                    "POST",
+                    "/services",
+                    new JsonObject().put("name", "p").put("url", url).put("enabled", false));
+            assertProblem(refused, 403, "allowPrivateNetwork", null);
+            assertThat(Api.json(refused).getString("detail")).as(url).contains("allowPrivateNetwork");
+        }
+        HttpResponse<String> allowed = as(
+                admin,
+                "POST",
+                "/services",
+                new JsonObject()
+                        .put("name", "local")
+                        .put("url", "http://127.0.0.1:9/mcp")
+                        .put("allowPrivateNetwork", true)
+                        .put("enabled", false));
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(201);
+        assertThat(Api.json(as(admin, "GET", "/services/local", null))
+                        .getJsonObject("config")
+                        .getBoolean("allowPrivateNetwork"))
+                .isTrue();
+        assertThat(as(admin, "DELETE", "/services/local", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeyIsShownOnceAndRevokedAtOnce() {
+        HttpResponse<String> created =
+                as(admin, "POST", "/keys", new JsonObject().put("name", "ci").put("role", "viewer"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonObject key = Api.json(created);
+        String id = key.getString("id");
+        String text = key.getString("key");
+        assertThat(text).startsWith("mcps_" + id + "_");
+        assertThat(key.getString("role")).isEqualTo("viewer");
+
+        JsonObject me = Api.json(as(text, "GET", "/auth/me", null));
+        assertThat(me.getString("subject")).isEqualTo("key:" + id);
+        assertThat(as(text, "POST", "/keys", new JsonObject().put("name", "x").put("role", "admin"))
+                        .statusCode())
+                .isEqualTo(403);
+
+        String listed = as(admin, "GET", "/keys", null).body();
+        String one = as(admin, "GET", "/keys/" + id, null).body();
+        assertThat(new JsonObject(listed).getJsonArray("keys").encode()).contains(id);
+        String secret = text.substring(text.lastIndexOf('_') + 1);
+        for (String body : List.of(listed, one)) {
+            assertThat(body).doesNotContain(text).doesNotContain(secret).doesNotContain("\"hash\"");
+        }
+        assertThat(new JsonObject(one).getString("name")).isEqualTo("ci");
+
+        assertThat(as(admin, "DELETE", "/keys/" + id, null).statusCode()).isEqualTo(200);
+        assertThat(as(text, "GET", "/auth/me", null).statusCode()).isEqualTo(401);
+        assertThat(as(admin, "GET", "/keys/" + id, null).statusCode()).isEqualTo(404);
+        assertThat(as(admin, "DELETE", "/keys/" + id, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void usersAreManagedWithoutEverShowingAHash() {
+        HttpResponse<String> created = as(
+                admin,
+                "POST",
+                "/users",
+                new JsonObject().put("name", "ann").put("role", "viewer").put("password", "ann's long password"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body())
+                .doesNotContain("passwordHash")
+                .doesNotContain("pbkdf2")
+                .doesNotContain("ann's long");
+        assertThat(as(
+                                admin,
+                                "POST",
+                                "/users",
+                                new JsonObject()
+                                        .put("name", "ann")
+                                        .put("role", "viewer")
+                                        .put("password", "another password"))
+                        .statusCode())
+                .isEqualTo(409);
+        String annToken = login("ann", "ann's long password");
+        assertThat(as(
+                                annToken,
+                                "POST",
+                                "/services",
+                                new JsonObject().put("name", "a").put("url", "http://203.0.113.5/"))
+                        .statusCode())
+                .isEqualTo(403);
+
+        HttpResponse<String> promoted = as(admin, "PUT", "/users/ann", new JsonObject().put("role", "operator"));
+        assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+        assertThat(Api.json(as(admin, "GET", "/users/ann", null)).getString("role"))
+                .isEqualTo("operator");
+        String list = as(admin, "GET", "/users", null).body();
+        assertThat(list)
+                .contains("\"ann\"")
+                .contains("\"root\"")
+                .doesNotContain("passwordHash")
+                .doesNotContain("pbkdf2");
+
+        assertThat(as(admin, "DELETE", "/users/ann", null).statusCode()).isEqualTo(200);
+        assertThat(as(admin, "GET", "/users/ann", null).statusCode()).isEqualTo(404);
+        assertThat(api.post(
+                                "/auth/login",
+                                new JsonObject().put("username", "ann").put("password", "ann's long password"))
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void toolCallsFollowTheKeysToolPatternsAndAreAudited() {
+        String key = TestIdentities.createKey(gateway, "adder", "operator", null, List.of("fx__add"))
+                .getString("key");
+        HttpResponse<String> ok = as(
+                key,
+                "POST",
+                "/tools/call",
+                new JsonObject()
+                        .put("name", "fx__add")
+                        .put("arguments", new JsonObject().put("a", 1).put("b", 2)));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        HttpResponse<String> denied = as(
+                key,
+                "POST",
+                "/tools/call",
+                new JsonObject().put("name", "fx__echo").put("arguments", new JsonObject().put("text", "hi")));
+        assertProblem(denied, 403, null, null);
+        assertThat(Api.json(denied).getString("detail")).contains("Permission denied: tool 'fx__echo'");
+        JsonObject tools = Api.json(as(key, "GET", "/tools", null));
+        assertThat(tools.getJsonArray("tools").stream().map(t -> ((JsonObject) t).getString("name")))
+                .containsExactly("fx__add");
+        JsonObject batch = Api.json(as(
+                key,
+                "POST",
+                "/tools/batch",
+                new JsonObject()
+                        .put(
+                                "calls",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("name", "fx__add")
+                                                .put(
+                                                        "arguments",
+                                                        new JsonObject()
+                                                                .put("a", 1)
+                                                                .put("b", 1)))
+                                        .add(new JsonObject()
+                                                .put("name", "fx__echo")
+                                                .put("arguments", new JsonObject().put("text", "x"))))));
+        assertThat(batch.getJsonArray("results").getJsonObject(0).containsKey("result"))
+                .isTrue();
+        assertThat(batch.getJsonArray("results")
+                        .getJsonObject(1)
+                        .getJsonObject("error")
+                        .getInteger("status"))
+                .isEqualTo(403);
+
+        String who = "key:" + key.split("_")[1];
+        JsonObject entry = awaitEntry(e -> "tool".equals(e.getString("kind"))
+                && who.equals(e.getString("who"))
+                && "ok".equals(e.getString("outcome")));
+        assertThat(entry.getString("tool")).isEqualTo("fx__add");
+        assertThat(entry.getString("service")).isEqualTo("fx");
+        assertThat(entry.getString("via")).isEqualTo("key");
+        assertThat(entry.getString("role")).isEqualTo("operator");
+        assertThat(entry.getLong("argumentBytes")).isPositive();
+        assertThat(entry.getLong("latencyMs")).isNotNull();
+        assertThat(entry.getString("at")).isNotBlank();
+        assertThat(entry.containsKey("arguments")).isFalse();
+        JsonObject refused = awaitEntry(e -> "tool".equals(e.getString("kind"))
+                && who.equals(e.getString("who"))
+                && "denied".equals(e.getString("outcome")));
+        assertThat(refused.getString("tool")).isEqualTo("fx__echo");
+        for (JsonObject e : audit) assertThat(e.encode()).doesNotContain(key);
+    }
+
+    @Test
+    void changesCarryTheActorIntoTheAuditLog() {
+        assertThat(as(
+                                operator,
+                                "POST",
+                                "/apps",
+                                new JsonObject()
+                                        .put("name", "actorapp")
+                                        .put("prefix", "/actorapp")
+                                        .put("services", new JsonArray().add("fx")))
+                        .statusCode())
+                .isEqualTo(201);
+        JsonObject entry =
+                awaitEntry(e -> "admin".equals(e.getString("kind")) && "actorapp".equals(e.getString("target")));
+        assertThat(entry.getString("who")).isEqualTo("op");
+        assertThat(entry.getString("role")).isEqualTo("operator");
+        assertThat(as(operator, "DELETE", "/apps/actorapp", null).statusCode()).isEqualTo(200);
+    }
+
+    private static JsonObject awaitEntry(java.util.function.Predicate<JsonObject> match) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonObject e : audit) if (match.test(e)) return e;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        throw new AssertionError("no such audit entry among " + audit);
+    }
+}
