@@ -4,7 +4,7 @@
 // TypeScript user would see.
 //
 //   node ts-client.mjs --url URL [--transport streamable|sse] [--call TOOL [--args JSON]]...
-//                      [--read URI] [--prompt NAME [--prompt-args JSON]] [--timeout MS]
+//                      [--read URI] [--prompt NAME [--prompt-args JSON]] [--timeout MS] [--header 'NAME: VALUE']...
 //
 // Success (exit 0): {serverInfo, protocolVersion, tools: [names], calls: [{name, result} | {name, error}], read, prompt}
 // A failed call, read or prompt is reported in place ({error: {code, message}}); anything that stops the session
@@ -14,7 +14,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 
 function parseArgs(argv) {
-  const options = { transport: 'streamable', calls: [], timeout: 30000 };
+  const options = { transport: 'streamable', calls: [], timeout: 30000, headers: {} };
   const value = (i, flag) => {
     if (i + 1 >= argv.length) throw new Error(`missing value for ${flag}`);
     return argv[i + 1];
@@ -37,6 +37,12 @@ function parseArgs(argv) {
       case '--prompt': options.prompt = v; break;
       case '--prompt-args': options.promptArgs = JSON.parse(v); break;
       case '--timeout': options.timeout = Number(v); break;
+      case '--header': {
+        const colon = v.indexOf(':');
+        if (colon <= 0) throw new Error(`--header needs NAME: VALUE, got ${v}`);
+        options.headers[v.slice(0, colon).trim()] = v.slice(colon + 1).trim();
+        break;
+      }
       default: throw new Error(`unknown option ${flag}`);
     }
   }
@@ -71,7 +77,11 @@ async function listAllTools(client, requestOptions) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const url = new URL(options.url);
-  const transport = options.transport === 'sse' ? new SSEClientTransport(url) : new StreamableHTTPClientTransport(url);
+  // Headers (an Authorization: Bearer credential) go on every request, the SSE stream's GET included.
+  const transportOptions = { requestInit: { headers: options.headers } };
+  const transport = options.transport === 'sse'
+    ? new SSEClientTransport(url, transportOptions)
+    : new StreamableHTTPClientTransport(url, transportOptions);
   // The client tells the transport the negotiated version; neither exposes it otherwise for both transports.
   let protocolVersion;
   const setProtocolVersion = transport.setProtocolVersion?.bind(transport);

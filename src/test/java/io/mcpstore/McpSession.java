@@ -13,12 +13,15 @@ public final class McpSession {
     private final String id;
     private final String version;
     private final AtomicInteger ids = new AtomicInteger(100);
+    /** Sent with every request of the session (an {@code Authorization} header, say). */
+    private final Map<String, String> headers;
 
-    private McpSession(TestGateway gateway, String path, String id, String version) {
+    private McpSession(TestGateway gateway, String path, String id, String version, Map<String, String> headers) {
         this.gateway = gateway;
         this.path = path;
         this.id = id;
         this.version = version;
+        this.headers = Map.copyOf(headers);
     }
 
     public static McpSession open(TestGateway gateway, String path) {
@@ -26,10 +29,19 @@ public final class McpSession {
     }
 
     public static McpSession open(TestGateway gateway, String path, String version) {
-        HttpResponse<String> init = gateway.post(path, initialize(version), Map.of());
+        return open(gateway, path, version, Map.of());
+    }
+
+    /** A session whose every request carries {@code headers} (the credential of a secured gateway). */
+    public static McpSession open(TestGateway gateway, String path, Map<String, String> headers) {
+        return open(gateway, path, "2025-11-25", headers);
+    }
+
+    public static McpSession open(TestGateway gateway, String path, String version, Map<String, String> headers) {
+        HttpResponse<String> init = gateway.post(path, initialize(version), headers);
         if (init.statusCode() != 200) throw new AssertionError("initialize: " + init.statusCode() + " " + init.body());
         String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        McpSession session = new McpSession(gateway, path, id, version);
+        McpSession session = new McpSession(gateway, path, id, version, headers);
         session.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         return session;
     }
@@ -59,7 +71,8 @@ public final class McpSession {
     }
 
     public HttpResponse<String> post(String body, Map<String, String> extra) {
-        Map<String, String> headers = new HashMap<>(extra);
+        Map<String, String> headers = new HashMap<>(this.headers);
+        headers.putAll(extra);
         headers.putIfAbsent("Mcp-Session-Id", id);
         headers.putIfAbsent("Mcp-Protocol-Version", version);
         return gateway.post(path, body, headers);

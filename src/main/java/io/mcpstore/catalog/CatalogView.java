@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -85,6 +86,13 @@ public final class CatalogView {
     private record TemplateRoute(Pattern pattern, String service) {}
 
     private final Listing tools = new Listing();
+    /**
+     * The tools lists of principals limited by tool patterns, by their patterns: made when first asked for, kept
+     * as long as the view (and bounded, see {@link #MAX_FILTERED}).
+     */
+    private final Map<Object, Listing> filteredTools = new ConcurrentHashMap<>();
+
+    private static final int MAX_FILTERED = 256;
     private final Listing prompts = new Listing();
     private final Listing resources = new Listing();
     private final Listing resourceTemplates = new Listing();
@@ -166,6 +174,25 @@ public final class CatalogView {
      */
     public JsonObject page(Kind kind, String cursor, int pageSize) {
         return Page.encoded(kind.field(), listing(kind), cursor, pageSize);
+    }
+
+    /**
+     * A page of the tools list with only the tools {@code allowed} admits (by public name), for callers limited to
+     * some tools; {@code key} names the filter (equal keys, equal filters), so that its pages are made once.
+     */
+    public JsonObject toolsPage(Object key, Predicate<String> allowed, String cursor, int pageSize) {
+        Listing listing = filteredTools.get(key);
+        if (listing == null) {
+            listing = new Listing();
+            for (int k = 0; k < tools.size(); k++) {
+                ServiceItems.Form form = tools.forms.get(k);
+                if (allowed.test(form.name(tools.index[k]))) listing.add(form, tools.index[k]);
+            }
+            // Many different filters at once: start over rather than hold them all.
+            if (filteredTools.size() >= MAX_FILTERED) filteredTools.clear();
+            filteredTools.put(key, listing);
+        }
+        return Page.encoded(Kind.TOOLS.field(), listing, cursor, pageSize);
     }
 
     private Listing listing(Kind kind) {

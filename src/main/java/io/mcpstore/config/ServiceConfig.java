@@ -31,7 +31,8 @@ public record ServiceConfig(
         long maxMessageBytes,
         boolean inheritEnv,
         List<Root> roots,
-        boolean allowPrivateNetwork) {
+        boolean allowPrivateNetwork,
+        boolean auditArguments) {
 
     /**
      * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
@@ -98,7 +99,8 @@ public record ServiceConfig(
             "maxMessageBytes",
             "inheritEnv",
             "roots",
-            "allowPrivateNetwork");
+            "allowPrivateNetwork",
+            "auditArguments");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -169,6 +171,10 @@ public record ServiceConfig(
         if (!(allowPrivate instanceof Boolean)) {
             throw new ConfigException(key + ".allowPrivateNetwork", "must be true or false");
         }
+        Object auditArguments = json.getValue("auditArguments", Boolean.FALSE);
+        if (!(auditArguments instanceof Boolean)) {
+            throw new ConfigException(key + ".auditArguments", "must be true or false");
+        }
         return new ServiceConfig(
                 name,
                 transport,
@@ -185,7 +191,8 @@ public record ServiceConfig(
                 maxMessageBytes,
                 (Boolean) inheritEnv,
                 roots(json, key),
-                (Boolean) allowPrivate);
+                (Boolean) allowPrivate,
+                (Boolean) auditArguments);
     }
 
     /**
@@ -210,6 +217,7 @@ public record ServiceConfig(
         if (maxMessageBytes != DEFAULT_MAX_MESSAGE_BYTES) json.put("maxMessageBytes", maxMessageBytes);
         if (inheritEnv) json.put("inheritEnv", true);
         if (allowPrivateNetwork) json.put("allowPrivateNetwork", true);
+        if (auditArguments) json.put("auditArguments", true);
         return json;
     }
 

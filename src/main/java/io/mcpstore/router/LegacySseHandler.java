@@ -3,6 +3,7 @@ package io.mcpstore.router;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.security.Principal;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,10 +33,10 @@ final class LegacySseHandler {
         this.vertx = parts.vertx();
     }
 
-    void open(HttpServerRequest request, Endpoint endpoint) {
+    void open(HttpServerRequest request, Endpoint endpoint, Principal principal) {
         HttpServerResponse ctx = request.response();
         // On this transport the stream is the session: it is in use for as long as the stream is open.
-        Session session = sessions.open(endpoint.prefix(), Session.SSE, true);
+        Session session = sessions.open(endpoint.prefix(), Session.SSE, true, principal.subject());
         if (session == null) {
             HttpReplies.full(ctx, null, sessions);
             return;
@@ -53,7 +54,7 @@ final class LegacySseHandler {
                 .onSuccess(v -> stream.event("endpoint", endpoint.prefix() + "/message?sessionId=" + id));
     }
 
-    void post(HttpServerRequest request, Buffer body, Endpoint endpoint) {
+    void post(HttpServerRequest request, Buffer body, Endpoint endpoint, Principal principal) {
         HttpServerResponse ctx = request.response();
         String id = request.getParam("sessionId");
         if (id == null || id.isBlank()) {
@@ -63,7 +64,9 @@ final class LegacySseHandler {
         Session session = sessions.get(id);
         if (session == null
                 || !endpoint.prefix().equals(session.endpoint())
-                || !Session.SSE.equals(session.transport())) {
+                || !Session.SSE.equals(session.transport())
+                // The session id in the URL is no credential: only the subject that opened the stream may post.
+                || !principal.subject().equals(session.subject())) {
             HttpReplies.error(ctx, 404, "Session not found");
             return;
         }
@@ -115,7 +118,7 @@ final class LegacySseHandler {
             return relay.relayOf(call[0]);
         };
         dispatcher
-                .answer(endpoint, answering, message, opener)
+                .answer(endpoint, principal, answering, message, opener)
                 .onComplete(ar -> sessions.answered(id))
                 .onSuccess(answer -> {
                     if (call[0] != null) relay.close(call[0]);

@@ -12,6 +12,11 @@ import io.mcpstore.protocol.InitializeParams;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpException;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.security.AuditTrail;
+import io.mcpstore.security.Principal;
+import io.mcpstore.security.RateLimited;
+import io.mcpstore.security.RateLimiter;
+import io.mcpstore.security.ToolPatterns;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -35,6 +40,8 @@ final class McpDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(McpDispatcher.class);
     /** The bus timeout is a backstop behind the upstream's own per-call timeout, which answers first. */
     private static final long BUS_GRACE_MS = 5_000;
+    /** The JSON-RPC error of a call to a tool the principal may not use. */
+    static final int PERMISSION_DENIED = -32003;
 
     private final Vertx vertx;
     private final SessionStore sessions;
@@ -45,6 +52,8 @@ final class McpDispatcher {
     private GatewayConfig config;
     private Catalog catalog = Catalog.EMPTY;
     private final Map<String, CatalogView> views = new HashMap<>();
+    private RateLimiter limiter = RateLimiter.NONE;
+    private AuditTrail audit = AuditTrail.NONE;
 
     McpDispatcher(
             Vertx vertx,
@@ -60,6 +69,12 @@ final class McpDispatcher {
         this.metrics = metrics;
         this.logWarnings = logWarnings;
         this.version = version;
+    }
+
+    /** The per-tool buckets and the audit log of tool calls (none until set: security off). */
+    void security(RateLimiter limiter, AuditTrail audit) {
+        this.limiter = limiter;
+        this.audit = audit;
     }
 
     void config(GatewayConfig next) {
@@ -115,7 +130,11 @@ final class McpDispatcher {
 
     /** Answers one request; never fails: a failure becomes a JSON-RPC error response. */
     Future<JsonObject> answer(Endpoint endpoint, Session session, JsonObject request) {
-        return answer(endpoint, session, request, null);
+        return answer(endpoint, Principal.ANONYMOUS, session, request, null);
+    }
+
+    Future<JsonObject> answer(Endpoint endpoint, Principal principal, Session session, JsonObject request) {
+        return answer(endpoint, principal, session, request, null);
     }
 
     /**
@@ -123,11 +142,13 @@ final class McpDispatcher {
      * (an {@link McpException}, or a params value of the wrong JSON type met anywhere on the way) or a failed
      * future — becomes its JSON-RPC error (see {@link Errors#toError}).
      */
-    Future<JsonObject> answer(Endpoint endpoint, Session session, JsonObject request, Relay relay) {
+    Future<JsonObject> answer(
+            Endpoint endpoint, Principal principal, Session session, JsonObject request, Relay relay) {
         Object id = request.getValue("id");
         Future<JsonObject> result;
         try {
-            result = dispatch(endpoint, new Caller(session, relay), request.getString("method"), params(request));
+            result = dispatch(
+                    endpoint, new Caller(session, relay, principal), request.getString("method"), params(request));
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
@@ -150,8 +171,8 @@ final class McpDispatcher {
         }
     }
 
-    /** Who is calling: their session record and the relay for what the call sends back. */
-    private record Caller(Session session, Relay relay) {}
+    /** Who is calling: their session record, the relay for what the call sends back, and who they are. */
+    private record Caller(Session session, Relay relay, Principal principal) {}
 
     private Future<JsonObject> dispatch(Endpoint endpoint, Caller session, String method, JsonObject params) {
         return switch (method) {
@@ -159,7 +180,7 @@ final class McpDispatcher {
             case McpMethods.INITIALIZE ->
                 Future.succeededFuture(
                         initializeResult(InitializeParams.from(params).negotiated()));
-            case McpMethods.TOOLS_LIST -> page(endpoint, CatalogView.Kind.TOOLS, params);
+            case McpMethods.TOOLS_LIST -> tools(endpoint, session.principal(), params);
             case McpMethods.PROMPTS_LIST -> page(endpoint, CatalogView.Kind.PROMPTS, params);
             case McpMethods.RESOURCES_LIST -> page(endpoint, CatalogView.Kind.RESOURCES, params);
             case McpMethods.RESOURCES_TEMPLATES_LIST -> page(endpoint, CatalogView.Kind.RESOURCE_TEMPLATES, params);
@@ -193,7 +214,11 @@ final class McpDispatcher {
         for (String service : endpoint.services()) {
             ServiceCatalog sc = catalog.service(service);
             if (sc != null && sc.available() && sc.capabilities().containsKey("logging")) {
-                forwarded.add(call(service, McpMethods.LOGGING_SET_LEVEL, params, new Caller(caller.session(), null))
+                forwarded.add(call(
+                                service,
+                                McpMethods.LOGGING_SET_LEVEL,
+                                params,
+                                new Caller(caller.session(), null, caller.principal()))
                         .otherwise(new JsonObject()));
             }
         }
@@ -234,10 +259,21 @@ final class McpDispatcher {
 
     /** A page of a list, its items already encoded: the answer costs a copy of the page, not its serialization. */
     private Future<JsonObject> page(Endpoint endpoint, CatalogView.Kind kind, JsonObject params) {
-        CatalogView view = view(endpoint);
+        return Future.succeededFuture(view(endpoint).page(kind, cursor(params), config.pageSize()));
+    }
+
+    /** The tools list; a principal limited to some tools pages through theirs only (every other: the shared pages). */
+    private Future<JsonObject> tools(Endpoint endpoint, Principal principal, JsonObject params) {
+        ToolPatterns patterns = principal.tools();
+        if (patterns.all()) return page(endpoint, CatalogView.Kind.TOOLS, params);
+        return Future.succeededFuture(
+                view(endpoint).toolsPage(patterns, patterns::allows, cursor(params), config.pageSize()));
+    }
+
+    private static String cursor(JsonObject params) {
         Object cursor = params.getValue("cursor");
         if (cursor != null && !(cursor instanceof String)) throw McpException.invalidParams("cursor must be a string");
-        return Future.succeededFuture(view.page(kind, (String) cursor, config.pageSize()));
+        return (String) cursor;
     }
 
     private Future<JsonObject> callTool(Endpoint endpoint, Caller session, JsonObject params) {
@@ -245,6 +281,20 @@ final class McpDispatcher {
         Object args = params.getValue("arguments");
         if (args != null && !(args instanceof JsonObject)) {
             throw McpException.invalidParams("tools/call arguments must be an object");
+        }
+        Principal who = session.principal();
+        if (!who.mayUseTool(name)) {
+            recordRefusal(endpoint, who, name, "denied");
+            throw new McpException(
+                    PERMISSION_DENIED, "Permission denied: tool '" + name + "' is not allowed for " + who.subject());
+        }
+        long wait = limiter.forTool(name);
+        if (wait > 0) {
+            recordRefusal(endpoint, who, name, "rate_limited");
+            throw new McpException(
+                    RateLimited.CODE,
+                    "Rate limit exceeded: tool '" + name + "' takes no more calls now; retry in " + wait + " s",
+                    new JsonObject().put("retryAfterSeconds", wait));
         }
         CatalogView view = view(endpoint);
         CatalogView.Target target = view.tool(name);
@@ -258,8 +308,43 @@ final class McpDispatcher {
         }
         long start = System.nanoTime();
         return call(target.service(), McpMethods.TOOLS_CALL, renamed(params, "name", target.name()), session)
-                .andThen(ar ->
-                        metrics.toolCall(target.service(), target.name(), outcome(ar), System.nanoTime() - start));
+                .andThen(ar -> {
+                    long nanos = System.nanoTime() - start;
+                    metrics.toolCall(target.service(), target.name(), outcome(ar), nanos);
+                    if (audit != AuditTrail.NONE) {
+                        recordCall(endpoint, who, name, target.service(), (JsonObject) args, ar, nanos);
+                    }
+                });
+    }
+
+    /** The audit entry of a tool call: who, where, the outcome, and the arguments' size (their values on opt-in). */
+    private void recordCall(
+            Endpoint endpoint,
+            Principal who,
+            String tool,
+            String service,
+            JsonObject args,
+            io.vertx.core.AsyncResult<JsonObject> ar,
+            long nanos) {
+        String outcome = outcome(ar);
+        JsonObject entry = AuditTrail.entry("tool", who, "tools/call", "failed".equals(outcome) ? "error" : outcome)
+                .put("tool", tool)
+                .put("service", service)
+                .put("latencyMs", nanos / 1_000_000)
+                .put("argumentBytes", args == null ? 0 : args.toBuffer().length());
+        if (endpoint.app() != null) entry.put("app", endpoint.app());
+        ServiceConfig sc = config.services().get(service);
+        if (args != null && sc != null && sc.auditArguments()) entry.put("arguments", args.copy());
+        if (ar.failed()) entry.put("detail", ar.cause().getMessage());
+        audit.record(entry);
+    }
+
+    private void recordRefusal(Endpoint endpoint, Principal who, String tool, String outcome) {
+        JsonObject entry = AuditTrail.entry("tool", who, "tools/call", outcome).put("tool", tool);
+        if (endpoint.app() != null) entry.put("app", endpoint.app());
+        CatalogView.Target target = view(endpoint).tool(tool);
+        if (target != null) entry.put("service", target.service());
+        audit.record(entry);
     }
 
     private static String outcome(io.vertx.core.AsyncResult<JsonObject> ar) {

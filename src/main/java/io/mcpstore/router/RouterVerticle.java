@@ -10,10 +10,16 @@ import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.security.AuditTrail;
+import io.mcpstore.security.AuthFailure;
 import io.mcpstore.security.AuthGate;
 import io.mcpstore.security.Authenticator;
 import io.mcpstore.security.Authenticators;
+import io.mcpstore.security.Permission;
+import io.mcpstore.security.Principal;
+import io.mcpstore.security.RateLimited;
 import io.mcpstore.security.RateLimiter;
+import io.mcpstore.security.SecurityConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -25,6 +31,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -69,6 +76,9 @@ public final class RouterVerticle extends VerticleBase {
     private HttpServer server;
     private AdminApi admin;
     private Authenticator authenticator;
+    /** The one place that authenticates: every MCP path, health details, metrics (and the admin API's routes). */
+    private AuthGate gate;
+
     private long keepAliveTimer;
     /** The node's one expiry sweep, run by instance 0; -1 on the others. */
     private long sweepTimer = -1;
@@ -111,6 +121,8 @@ public final class RouterVerticle extends VerticleBase {
         if (instance == 0) metrics.openSessions(sessions::size);
 
         var bus = vertx.eventBus();
+        SecurityConfig security = gateway.security();
+        RateLimiter limiter = security.enabled() ? RateLimiter.shared(vertx, security.rateLimits()) : RateLimiter.NONE;
         var catalog = bus.<JsonObject>consumer(
                 Addresses.CATALOG_CHANGED, m -> dispatcher.catalog(ServiceCatalog.fromJson(m.body())));
         var config = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()));
@@ -131,14 +143,13 @@ public final class RouterVerticle extends VerticleBase {
                 .setTcpNoDelay(true);
         timeouts = new ConnectionTimeouts(vertx, http.requestTimeoutMs(), http.idleTimeoutMs());
         return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start())
-                .compose(v -> Authenticators.start(vertx, gateway.security()))
-                .compose(authenticator -> {
-                    this.authenticator = authenticator;
-                    AuthGate gate = new AuthGate(
-                            authenticator,
-                            gateway.security(),
-                            RateLimiter.shared(vertx, gateway.security().rateLimits()));
-                    return AdminApi.create(vertx, gateway, dispatcher::catalog, gate, authenticator);
+                .compose(v -> Authenticators.start(vertx, security))
+                .compose(a -> {
+                    authenticator = a;
+                    gate = new AuthGate(a, security, limiter, new AuditTrail(bus));
+                    // Tool calls are audited when there is someone to tell apart; with security off all is as before.
+                    dispatcher.security(limiter, security.enabled() ? gate.audit() : AuditTrail.NONE);
+                    return AdminApi.create(vertx, gateway, dispatcher::catalog, gate, a);
                 })
                 .onSuccess(api -> admin = api)
                 .compose(v -> {
@@ -161,8 +172,8 @@ public final class RouterVerticle extends VerticleBase {
         if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
         if (timeouts != null) timeouts.close();
         streams.closeAll();
-        if (authenticator != null) authenticator.close();
-        return admin == null ? Future.succeededFuture() : admin.close();
+        Future<Void> auth = authenticator == null ? Future.succeededFuture() : authenticator.close();
+        return Future.join(auth, admin == null ? Future.succeededFuture() : admin.close());
     }
 
     /** Closes the node's idle sessions: their streams end and their calls are cancelled, wherever they are. */
@@ -181,8 +192,12 @@ public final class RouterVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> HttpReplies.json(ctx, 200, new JsonObject().put("status", "live")));
         router.get("/health/ready").handler(this::ready);
+        router.get(AuthGate.METADATA_PATH).handler(this::resourceMetadata);
+        router.get(AuthGate.METADATA_PATH + "/*").handler(this::resourceMetadata);
         if (metrics.prometheus() != null) {
-            router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.prometheus()));
+            router.get("/metrics")
+                    .handler(gate.admin(ctx -> Permission.READ))
+                    .handler(PrometheusScrapingHandler.create(metrics.prometheus()));
         }
         router.route("/api/*").handler(ctx -> {
             RequestGuard.Refusal refusal = guard.refusal(ctx.request());
@@ -245,21 +260,87 @@ public final class RouterVerticle extends VerticleBase {
             router.handle(request);
             return;
         }
+        if (!gate.enabled()) {
+            serve(request, target, Principal.ANONYMOUS);
+            return;
+        }
+        // Held while the credential is checked (a cache hit answers at once): nothing of the body is lost.
+        request.pause();
+        gate.authenticate(request).onComplete(ar -> {
+            try {
+                if (ar.failed()) refuse(request, target.endpoint(), ar.cause());
+                else admit(request, target, ar.result());
+            } catch (RuntimeException e) {
+                internalError(request, e);
+            } finally {
+                request.resume();
+            }
+        });
+    }
+
+    /** The endpoint check: MCP access, and the endpoint's app among the principal's; else 403 insufficient_scope. */
+    private void admit(HttpServerRequest request, McpPath target, Principal principal) {
+        Endpoint endpoint = target.endpoint();
+        String refused = null;
+        if (!principal.can(Permission.MCP)) {
+            refused = "role '" + principal.role().id() + "' of " + principal.subject() + " has no MCP access";
+        } else if (!principal.mayUse(endpoint.app())) {
+            refused = endpoint.app() == null
+                    ? principal.subject() + " may use only the endpoints of the apps " + principal.apps()
+                            + ", not the gateway's own " + endpoint.mcpPath()
+                    : principal.subject() + " may not use the endpoint of app '" + endpoint.app() + "'";
+        }
+        if (refused != null) {
+            AuthFailure denied = AuthFailure.forbidden(refused);
+            gate.audit().refusal(request, principal, denied);
+            refuse(request, endpoint, denied);
+            return;
+        }
+        serve(request, target, principal);
+    }
+
+    /**
+     * A refused MCP request: 401/403 with the {@code WWW-Authenticate} challenge naming the endpoint's RFC 9728
+     * document, 429 with {@code Retry-After}; the body a JSON-RPC error as the transports' other refusals.
+     */
+    private void refuse(HttpServerRequest request, Endpoint endpoint, Throwable failure) {
+        HttpServerResponse response = request.response();
+        request.handler(chunk -> {});
+        gate.headers(response, failure, gate.metadataUrl(request, endpoint.mcpPath()));
+        int status = AuthGate.status(failure);
+        String message = failure instanceof AuthFailure || failure instanceof RateLimited
+                ? failure.getMessage()
+                : "the credential could not be verified";
+        JsonObject error = new JsonObject();
+        if (failure instanceof RateLimited limited) {
+            error.put("code", RateLimited.CODE)
+                    .put("message", "Rate limit exceeded: " + message)
+                    .put("data", new JsonObject().put("retryAfterSeconds", limited.retryAfterSeconds()));
+        } else {
+            error.put("code", JsonRpc.CONNECTION_CLOSED)
+                    .put("message", (status == 403 ? "Forbidden: " : "Unauthorized: ") + message);
+        }
+        HttpReplies.json(response, status, JsonRpc.error(null, error));
+    }
+
+    private void serve(HttpServerRequest request, McpPath target, Principal principal) {
         Endpoint endpoint = target.endpoint();
         HttpMethod method = request.method();
         switch (target.transport()) {
             case "mcp" -> {
-                if (method == HttpMethod.POST) withBody(request, body -> streamable.post(request, body, endpoint));
-                else if (method == HttpMethod.GET) streamable.get(request, endpoint);
-                else if (method == HttpMethod.DELETE) streamable.delete(request, endpoint);
+                if (method == HttpMethod.POST)
+                    withBody(request, body -> streamable.post(request, body, endpoint, principal));
+                else if (method == HttpMethod.GET) streamable.get(request, endpoint, principal);
+                else if (method == HttpMethod.DELETE) streamable.delete(request, endpoint, principal);
                 else notAllowed(request, "GET, POST, DELETE");
             }
             case "sse" -> {
-                if (method == HttpMethod.GET) legacy.open(request, endpoint);
+                if (method == HttpMethod.GET) legacy.open(request, endpoint, principal);
                 else notAllowed(request, "GET");
             }
             default -> {
-                if (method == HttpMethod.POST) withBody(request, body -> legacy.post(request, body, endpoint));
+                if (method == HttpMethod.POST)
+                    withBody(request, body -> legacy.post(request, body, endpoint, principal));
                 else notAllowed(request, "POST");
             }
         }
@@ -309,8 +390,39 @@ public final class RouterVerticle extends VerticleBase {
         HttpReplies.error(request.response(), 405, "Method Not Allowed");
     }
 
-    /** 200 when every service is ready, degraded (connected) or disabled, else 503; always each one's state. */
+    /**
+     * RFC 9728 protected-resource metadata: of the gateway at the well-known path itself, of an endpoint under it
+     * ({@code /.well-known/oauth-protected-resource/research/mcp}). Only while security is on.
+     */
+    private void resourceMetadata(RoutingContext ctx) {
+        String suffix = ctx.request().path().substring(AuthGate.METADATA_PATH.length());
+        McpPath target = suffix.isEmpty() ? null : mcpPaths.get(suffix);
+        if (!gate.enabled() || (!suffix.isEmpty() && (target == null || !"mcp".equals(target.transport())))) {
+            HttpReplies.json(ctx, 404, new JsonObject().put("error", "no protected resource at " + suffix));
+            return;
+        }
+        HttpReplies.json(ctx, 200, gate.metadata(ctx.request(), suffix));
+    }
+
+    /**
+     * With security on, the details (the store's and each service's state) only for a credential that may read
+     * them; without one (as a load balancer's probe asks) only {@code {status}}, and no refusal is audited.
+     */
     private void ready(RoutingContext ctx) {
+        if (!gate.enabled()) {
+            ready(ctx, true);
+            return;
+        }
+        if (ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
+            ready(ctx, false);
+            return;
+        }
+        gate.authenticate(ctx.request())
+                .onComplete(ar -> ready(ctx, ar.succeeded() && ar.result().can(Permission.READ)));
+    }
+
+    /** 200 when every service is ready, degraded (connected) or disabled, else 503; each one's state if shown. */
+    private void ready(RoutingContext ctx, boolean details) {
         JsonArray services = serviceStates();
         boolean ready = services.stream()
                 .map(JsonObject.class::cast)
@@ -326,10 +438,8 @@ public final class RouterVerticle extends VerticleBase {
                 .map(Message::body)
                 .otherwise(e -> new JsonObject().put("state", "down").put("error", e.getMessage()))
                 .onComplete(ar -> {
-                    JsonObject body = new JsonObject()
-                            .put("status", ready ? "ready" : "not ready")
-                            .put("store", ar.result())
-                            .put("services", services);
+                    JsonObject body = new JsonObject().put("status", ready ? "ready" : "not ready");
+                    if (details) body.put("store", ar.result()).put("services", services);
                     HttpReplies.json(ctx, ready ? 200 : 503, body);
                 });
     }

@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
  *
  * @param endpoint the prefix of the endpoint it belongs to ({@code ""} for the gateway's own)
  * @param transport {@code streamable-http} or {@code sse}
+ * @param subject the principal subject that opened it: only they may use it (another subject's request is answered
+ *     as for an unknown session)
  * @param protocolVersion negotiated by {@code initialize}; {@code null} before it (legacy SSE)
  * @param capabilities the client's declared capabilities, passed on to upstreams that ask for them; never mutated
  * @param created when it was opened, epoch milliseconds
@@ -20,6 +22,7 @@ record Session(
         String id,
         String endpoint,
         String transport,
+        String subject,
         String protocolVersion,
         JsonObject capabilities,
         String clientName,
@@ -34,8 +37,9 @@ record Session(
     static final String SSE = "sse";
 
     /** A session that has not negotiated anything yet. */
-    static Session opened(String id, String endpoint, String transport, long created, long now) {
-        return new Session(id, endpoint, transport, null, new JsonObject(), null, null, created, now, 0, false, null);
+    static Session opened(String id, String endpoint, String transport, String subject, long created, long now) {
+        return new Session(
+                id, endpoint, transport, subject, null, new JsonObject(), null, null, created, now, 0, false, null);
     }
 
     /**
@@ -50,6 +54,7 @@ record Session(
                 id,
                 endpoint,
                 transport,
+                subject,
                 version,
                 caps instanceof JsonObject c ? c.copy() : new JsonObject(),
                 client.getValue("name") instanceof String s ? s : null,
@@ -67,6 +72,7 @@ record Session(
                 id,
                 endpoint,
                 transport,
+                subject,
                 protocolVersion,
                 capabilities,
                 clientName,
@@ -83,6 +89,7 @@ record Session(
                 id,
                 endpoint,
                 transport,
+                subject,
                 protocolVersion,
                 capabilities,
                 clientName,

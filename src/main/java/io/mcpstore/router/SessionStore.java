@@ -84,6 +84,11 @@ final class SessionStore {
      * {@code max} sessions are open already.
      */
     Session open(String endpoint, String transport, boolean streamOpen) {
+        return open(endpoint, transport, streamOpen, io.mcpstore.security.Principal.ANONYMOUS.subject());
+    }
+
+    /** As {@link #open(String, String, boolean)}, for the principal {@code subject}, the only one who may use it. */
+    Session open(String endpoint, String transport, boolean streamOpen, String subject) {
         int n;
         do {
             n = admitted.get();
@@ -93,7 +98,7 @@ final class SessionStore {
         RANDOM.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long now = clock.getAsLong();
-        Session session = Session.opened(id, endpoint, transport, System.currentTimeMillis(), now)
+        Session session = Session.opened(id, endpoint, transport, subject, System.currentTimeMillis(), now)
                 .used(now, 0, streamOpen);
         sessions.put(id, session);
         return session;

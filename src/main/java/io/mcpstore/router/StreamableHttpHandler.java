@@ -3,6 +3,7 @@ package io.mcpstore.router;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.ProtocolVersion;
+import io.mcpstore.security.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +37,7 @@ final class StreamableHttpHandler {
         this.vertx = parts.vertx();
     }
 
-    void post(HttpServerRequest request, Buffer body, Endpoint endpoint) {
+    void post(HttpServerRequest request, Buffer body, Endpoint endpoint, Principal principal) {
         HttpServerResponse ctx = request.response();
         if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
             HttpReplies.error(
@@ -56,16 +57,16 @@ final class StreamableHttpHandler {
             return;
         }
         if (parsed instanceof JsonObject message) {
-            postMessage(request, endpoint, message);
+            postMessage(request, endpoint, principal, message);
         } else if (parsed instanceof JsonArray batch) {
-            postBatch(request, endpoint, batch);
+            postBatch(request, endpoint, principal, batch);
         } else {
             HttpReplies.json(
                     ctx, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: not a JSON-RPC message"));
         }
     }
 
-    private void postMessage(HttpServerRequest request, Endpoint endpoint, JsonObject message) {
+    private void postMessage(HttpServerRequest request, Endpoint endpoint, Principal principal, JsonObject message) {
         HttpServerResponse ctx = request.response();
         String invalid = JsonRpcShape.problem(message);
         if (invalid != null) {
@@ -73,10 +74,10 @@ final class StreamableHttpHandler {
             return;
         }
         if (McpMethods.INITIALIZE.equals(message.getString("method")) && JsonRpc.isRequest(message)) {
-            initialize(ctx, endpoint, message);
+            initialize(ctx, endpoint, principal, message);
             return;
         }
-        Session found = session(request, endpoint);
+        Session found = session(request, endpoint, principal);
         if (found == null) return;
         String id = found.id();
         if (!JsonRpc.isRequest(message)) {
@@ -101,7 +102,7 @@ final class StreamableHttpHandler {
             return relay.relayOf(call[0]);
         };
         dispatcher
-                .answer(endpoint, session, message, opener)
+                .answer(endpoint, principal, session, message, opener)
                 .onComplete(ar -> sessions.answered(id))
                 .onSuccess(answer -> {
                     if (call[0] != null) relay.close(call[0]);
@@ -110,10 +111,10 @@ final class StreamableHttpHandler {
     }
 
     /** A session is made only of well-formed params; a refused initialize gets 400 and no session. */
-    private void initialize(HttpServerResponse ctx, Endpoint endpoint, JsonObject message) {
+    private void initialize(HttpServerResponse ctx, Endpoint endpoint, Principal principal, JsonObject message) {
         boolean[] full = {false};
         JsonObject answer = dispatcher.initialize(message, init -> {
-            Session opened = sessions.open(endpoint.prefix(), Session.STREAMABLE_HTTP, false);
+            Session opened = sessions.open(endpoint.prefix(), Session.STREAMABLE_HTTP, false, principal.subject());
             if (opened == null) {
                 full[0] = true;
                 return;
@@ -129,9 +130,9 @@ final class StreamableHttpHandler {
     }
 
     /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
-    private void postBatch(HttpServerRequest request, Endpoint endpoint, JsonArray batch) {
+    private void postBatch(HttpServerRequest request, Endpoint endpoint, Principal principal, JsonArray batch) {
         HttpServerResponse ctx = request.response();
-        Session session = session(request, endpoint);
+        Session session = session(request, endpoint, principal);
         if (session == null) return;
         String id = session.id();
         String version = session.protocolVersion();
@@ -165,7 +166,7 @@ final class StreamableHttpHandler {
                 answers.add(Future.succeededFuture(
                         JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid)));
             } else if (JsonRpc.isRequest(message)) {
-                answers.add(dispatcher.answer(endpoint, session, message));
+                answers.add(dispatcher.answer(endpoint, principal, session, message));
             }
         }
         if (answers.isEmpty()) {
@@ -178,13 +179,13 @@ final class StreamableHttpHandler {
                 .onSuccess(all -> HttpReplies.json(ctx, 200, new JsonArray(all.list())));
     }
 
-    void get(HttpServerRequest request, Endpoint endpoint) {
+    void get(HttpServerRequest request, Endpoint endpoint, Principal principal) {
         HttpServerResponse ctx = request.response();
         if (!accepts(request, "text/event-stream")) {
             HttpReplies.error(ctx, 406, "Not Acceptable: a GET stream needs Accept: text/event-stream");
             return;
         }
-        Session session = session(request, endpoint);
+        Session session = session(request, endpoint, principal);
         if (session == null) return;
         String id = session.id();
         String lastEventId = request.getHeader("Last-Event-ID");
@@ -233,8 +234,8 @@ final class StreamableHttpHandler {
                 .onFailure(e -> HttpReplies.error(ctx, 400, "Bad Request: cannot resume: " + e.getMessage()));
     }
 
-    void delete(HttpServerRequest request, Endpoint endpoint) {
-        Session session = session(request, endpoint);
+    void delete(HttpServerRequest request, Endpoint endpoint, Principal principal) {
+        Session session = session(request, endpoint, principal);
         if (session == null) return;
         // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
         if (sessions.close(session.id())) {
@@ -245,10 +246,11 @@ final class StreamableHttpHandler {
     }
 
     /**
-     * The session a request names, after the 400 (no header), 404 (unknown or another endpoint's) and 400
+     * The session a request names, after the 400 (no header), 404 (unknown, another endpoint's or another
+     * subject's: a session id is no credential, and others' sessions are not told apart from unknown ones) and 400
      * (unsupported protocol version) checks; {@code null} when the request has been answered with an error.
      */
-    private Session session(HttpServerRequest request, Endpoint endpoint) {
+    private Session session(HttpServerRequest request, Endpoint endpoint, Principal principal) {
         HttpServerResponse ctx = request.response();
         String id = request.getHeader(SESSION_HEADER);
         if (id == null || id.isBlank()) {
@@ -258,7 +260,8 @@ final class StreamableHttpHandler {
         Session session = sessions.get(id);
         if (session == null
                 || !endpoint.prefix().equals(session.endpoint())
-                || !Session.STREAMABLE_HTTP.equals(session.transport())) {
+                || !Session.STREAMABLE_HTTP.equals(session.transport())
+                || !principal.subject().equals(session.subject())) {
             notFound(ctx);
             return null;
         }
