@@ -1,5 +1,6 @@
 package io.mcpstore;
 
+import io.mcpstore.audit.AuditVerticle;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.config.ConfigStoreVerticle;
 import io.mcpstore.config.GatewayConfig;
@@ -149,6 +150,11 @@ public final class McpStore {
                                 .put("source", source)
                                 .put("store", store.toJson())))
                 // The store may hold a newer config than the file (PostgreSQL shared by several gateways).
+                .map(id -> record(deployed, id))
+                .compose(id -> vertx.deployVerticle(
+                        new AuditVerticle(),
+                        options(AuditVerticle.deploymentConfig(
+                                store, config.security().audit()))))
                 .map(id -> record(deployed, id))
                 .compose(id -> vertx.eventBus().<JsonObject>request(Addresses.CONFIG_GET, new JsonObject()))
                 .compose(reply -> firstAdmin(vertx, config, reply.body()).map(reply))

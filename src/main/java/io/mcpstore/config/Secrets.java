@@ -267,7 +267,8 @@ public final class Secrets {
         return FLAG.matcher(a).matches() && isSecretName(a);
     }
 
-    static boolean isSecretName(String name) {
+    /** Whether a name (an option, a variable, a field) names a secret. */
+    public static boolean isSecretName(String name) {
         String n = name.replaceFirst("^-+", "").toLowerCase(Locale.ROOT);
         for (String word : n.split("[-_.]")) {
             if (SECRET_WORDS.contains(word)) return true;
