@@ -1,8 +1,58 @@
-// The console's first page: the services and their state, refreshed every two seconds.
+// The console's first page: the services and their state, refreshed every two seconds. With security on, the API
+// answers 401 until the user signs in; the token lives in sessionStorage (gone when the tab closes) and goes out as a
+// bearer on every API call.
 const tbody = document.querySelector('#services tbody');
 const overall = document.getElementById('overall');
+const signin = document.getElementById('signin');
+const form = document.getElementById('signin-form');
+const userInput = document.getElementById('signin-user');
+const passwordInput = document.getElementById('signin-password');
+const signinError = document.getElementById('signin-error');
+const content = document.getElementById('content');
+const who = document.getElementById('who');
+const TOKEN = 'mcpstore.token';
 document.getElementById('mcp-url').textContent = new URL('mcp', location.href).href;
 document.getElementById('sse-url').textContent = new URL('sse', location.href).href;
+
+/** The API said 401: the caller shows the sign-in form instead of an error. */
+class SignInNeeded extends Error {}
+
+async function api(path, options = {}) {
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  const token = sessionStorage.getItem(TOKEN);
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch('api/v1/' + path, { ...options, headers });
+  if (res.status === 401) throw new SignInNeeded(token ? 'Your session has ended: sign in again.' : '');
+  if (!res.ok) {
+    let detail = `HTTP ${res.status}`;
+    try { detail += ': ' + ((await res.json()).detail || ''); } catch (ignored) { /* not a problem document */ }
+    throw new Error(detail);
+  }
+  return res.json();
+}
+
+function showSignIn(message) {
+  sessionStorage.removeItem(TOKEN);
+  who.hidden = true;
+  content.hidden = true;
+  overall.textContent = 'sign-in needed';
+  overall.className = 'badge muted';
+  signinError.textContent = message || '';
+  const wasHidden = signin.hidden;
+  signin.hidden = false;
+  if (wasHidden) (userInput.value ? passwordInput : userInput).focus();
+}
+
+async function showWho() {
+  const me = await api('auth/me');
+  // With security off everyone is the anonymous admin: nothing to show, nothing to sign out of.
+  if (me.kind === 'anonymous') { who.hidden = true; return; }
+  document.getElementById('who-name').textContent = me.name ?? me.subject;
+  const role = document.getElementById('who-role');
+  role.textContent = me.role;
+  role.title = 'role';
+  who.hidden = false;
+}
 
 function cell(text, cls) {
   const td = document.createElement('td');
@@ -37,15 +87,65 @@ function render(services) {
 }
 
 async function refresh() {
+  if (!signin.hidden) return;
   try {
-    const res = await fetch('api/v1/services', { headers: { Accept: 'application/json' } });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    render((await res.json()).services);
+    render((await api('services')).services);
   } catch (e) {
+    if (e instanceof SignInNeeded) { showSignIn(e.message); return; }
     overall.textContent = 'gateway unreachable: ' + e.message;
     overall.className = 'badge down';
   }
 }
 
-refresh();
+async function start() {
+  signin.hidden = true;
+  content.hidden = false;
+  try {
+    await showWho();
+  } catch (e) {
+    if (e instanceof SignInNeeded) { showSignIn(e.message); return; }
+    // an older gateway without /auth/me: show the services anyway
+  }
+  await refresh();
+}
+
+form.addEventListener('submit', async event => {
+  event.preventDefault();
+  if (!userInput.value || !passwordInput.value) {
+    signinError.textContent = 'Enter your user name and password.';
+    (userInput.value ? passwordInput : userInput).focus();
+    return;
+  }
+  const button = document.getElementById('signin-submit');
+  button.disabled = true;
+  try {
+    const res = await fetch('api/v1/auth/login', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: userInput.value, password: passwordInput.value }),
+    });
+    if (!res.ok) {
+      signinError.textContent = res.status === 401 || res.status === 403
+        ? 'Wrong user name or password.'
+        : res.status === 429 ? 'Too many attempts: wait a moment and try again.' : `Sign-in failed: HTTP ${res.status}`;
+      passwordInput.value = '';
+      passwordInput.focus();
+      return;
+    }
+    sessionStorage.setItem(TOKEN, (await res.json()).token);
+    passwordInput.value = '';
+    signinError.textContent = '';
+    await start();
+  } catch (e) {
+    signinError.textContent = 'Sign-in failed: ' + e.message;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  showSignIn('Signed out.');
+});
+
+start();
 setInterval(refresh, 2000);

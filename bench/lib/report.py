@@ -187,6 +187,33 @@ def main():
                           f"{fmt(ratios.get(r['clients'], {}).get('mcpstore-b', {}).get('rps_ratio'))} |")
             md.append("")
 
+    if raw.get("s1-auth"):
+        s = summarize_calls(raw["s1-auth"], "mcpstore-auth", ["mcpstore"])
+        result["summary"]["s1-auth"] = s
+        md.append("**S1 auth** — the S1 load through MCPStore with security off, and with `security.enabled: true` "
+                  "and an API key sent as bearer on every request (goal: at most 5 % fewer calls/s)")
+        md.append("")
+        md.append("| clients | auth off req/s | auth on req/s | on ÷ off | cost | off p50 ms | on p50 ms | added p50 ms "
+                  "| off p99 ms | on p99 ms | gateway CPU µs per call off / on | errors off / on |")
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        rows = {(r["target"], r["clients"]): r for r in s["rows"]}
+        for ratio in s["ratios"]:
+            c = ratio["clients"]
+            off, on = rows.get(("mcpstore", c)), rows.get(("mcpstore-auth", c))
+            if not off or not on:
+                continue
+            r = ratio["mcpstore"]["rps_ratio"]
+            cost = f"{(1 - r) * 100:.1f} %" if r is not None else "–"
+            md.append(f"| {c} | {fmt(off['rps'])} | {fmt(on['rps'])} | {fmt(r, 3)} | {cost} | "
+                      f"{fmt(off['p50_ms'], 3)} | {fmt(on['p50_ms'], 3)} | "
+                      f"{fmt(ratio['mcpstore']['p50_added_ms'], 3)} | {fmt(off['p99_ms'], 2)} | "
+                      f"{fmt(on['p99_ms'], 2)} | {per_call(off, 'gateway')} / {per_call(on, 'gateway-auth')} | "
+                      f"{off['errors']} / {on['errors']} |")
+        for (target, c), row in sorted(rows.items()):
+            if row.get("failed"):
+                md.append(f"| {c} | {target} failed: {row['failed'][:160]} | | | | | | | | | | |")
+        md.append("")
+
     if raw.get("s2"):
         s = summarize_calls(raw["s2"], "mcpstore", ["supergateway", "mcp-proxy", "mcpstore-b"])
         result["summary"]["s2"] = s

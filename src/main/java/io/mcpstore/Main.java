@@ -1,8 +1,12 @@
 package io.mcpstore;
 
+import io.mcpstore.cli.AuditCommand;
 import io.mcpstore.cli.ConfigCommand;
+import io.mcpstore.cli.KeyCommand;
+import io.mcpstore.cli.LoginCommand;
 import io.mcpstore.cli.ServiceCommand;
 import io.mcpstore.cli.ToolCommand;
+import io.mcpstore.cli.UserCommand;
 import io.mcpstore.config.ConfigLoader;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.config.StoreSettings;
@@ -17,14 +21,25 @@ import picocli.CommandLine.Option;
 
 /**
  * The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}, and {@code service}, {@code tool},
- * {@code config} commands that talk to a running gateway's admin API.
+ * {@code config}, {@code login}, {@code key}, {@code user}, {@code audit} commands that talk to a running gateway's admin API.
  */
 @Command(
         name = "mcpstore",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "MCPStore: one MCP endpoint in front of many MCP servers.",
-        subcommands = {Main.Serve.class, ServiceCommand.class, ToolCommand.class, ConfigCommand.class})
+        subcommands = {
+            Main.Serve.class,
+            ServiceCommand.class,
+            ToolCommand.class,
+            ConfigCommand.class,
+            LoginCommand.class,
+            LoginCommand.Logout.class,
+            LoginCommand.WhoAmI.class,
+            KeyCommand.class,
+            UserCommand.class,
+            AuditCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin

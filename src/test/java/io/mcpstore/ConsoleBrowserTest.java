@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The console in a real headless Chromium: the page's own script fetches the services and renders their state. */
+/**
+ * The console in a real headless Chromium: the page's own script fetches the services and renders their state; with
+ * security on it asks for a sign-in first, driven from the keyboard as a user would.
+ */
 @Timeout(120)
 class ConsoleBrowserTest {
     static final Path CHROMIUM = Path.of(System.getProperty("mcpstore.chromium", "/usr/bin/chromium"));
@@ -72,6 +75,78 @@ class ConsoleBrowserTest {
                     .contains("cannot connect");
             assertThat(dom).contains("1 of 2 services up");
             assertThat(dom).contains(gateway.url() + "/mcp");
+        }
+    }
+
+    /**
+     * With security on, the page shows a labelled sign-in form with the focus in it; Tab moves to the password and
+     * Enter signs in; a wrong password says so; then the services show, with who is signed in and their role, the
+     * token survives a reload of the tab and goes when the user signs out.
+     */
+    @Test
+    void withSecurityOnTheConsoleAsksForASignInFromTheKeyboard() throws Exception {
+        try (TestGateway gateway =
+                        TestGateway.start(Upstreams.services("fx", Upstreams.fixtureStdio("--name", "console"))
+                                .put("security", new io.vertx.core.json.JsonObject().put("enabled", true)));
+                ChromiumPage page = ChromiumPage.open(CHROMIUM, profile)) {
+            io.mcpstore.security.TestIdentities.putUser(gateway, "ada", "operator", "ada-password-1");
+            java.time.Duration within = java.time.Duration.ofSeconds(30);
+            String dom = "document.documentElement.outerHTML";
+
+            page.navigate(gateway.url() + "/");
+            page.await("!document.getElementById('signin').hidden", within, dom);
+            assertThat(page.eval("document.getElementById('content').hidden")).isEqualTo(true);
+            assertThat(page.eval("document.activeElement.id")).isEqualTo("signin-user");
+            assertThat(page.eval("document.getElementById('signin-user').labels[0].textContent"))
+                    .isEqualTo("User name");
+            assertThat(page.eval("document.getElementById('signin-password').labels[0].textContent"))
+                    .isEqualTo("Password");
+            assertThat(page.eval("document.getElementById('signin-password').type"))
+                    .isEqualTo("password");
+
+            page.type("ada");
+            page.press("Tab");
+            assertThat(page.eval("document.activeElement.id")).isEqualTo("signin-password");
+            page.type("not-her-password");
+            page.press("Enter");
+            page.await(
+                    "document.getElementById('signin-error').textContent.includes('Wrong user name or password')",
+                    within,
+                    dom);
+            assertThat(page.eval("document.activeElement.id")).isEqualTo("signin-password");
+            assertThat(page.eval("document.getElementById('signin-password').value"))
+                    .isEqualTo("");
+            assertThat(page.eval("sessionStorage.getItem('mcpstore.token')")).isNull();
+
+            page.type("ada-password-1");
+            page.press("Enter");
+            page.await("document.querySelector('tr[data-service=fx] .badge.ready')", within, dom);
+            assertThat(page.eval("document.getElementById('signin').hidden")).isEqualTo(true);
+            assertThat(page.eval("document.getElementById('who').hidden")).isEqualTo(false);
+            assertThat(page.eval("document.getElementById('who-name').textContent"))
+                    .isEqualTo("ada");
+            assertThat(page.eval("document.getElementById('who-role').textContent"))
+                    .isEqualTo("operator");
+            String token = (String) page.eval("sessionStorage.getItem('mcpstore.token')");
+            assertThat(token).isNotBlank();
+            assertThat((String) page.eval(dom)).doesNotContain("ada-password-1").doesNotContain(token);
+
+            page.navigate(gateway.url() + "/");
+            page.await("document.querySelector('tr[data-service=fx] .badge.ready')", within, dom);
+            assertThat(page.eval("document.getElementById('signin').hidden")).isEqualTo(true);
+
+            page.eval("document.getElementById('sign-out').focus()");
+            page.press("Enter");
+            page.await("!document.getElementById('signin').hidden", within, dom);
+            assertThat(page.eval("sessionStorage.getItem('mcpstore.token')")).isNull();
+            assertThat(page.eval("document.getElementById('who').hidden")).isEqualTo(true);
+            assertThat(page.eval("document.getElementById('content').hidden")).isEqualTo(true);
+
+            // a token the gateway no longer takes (here: tampered) brings the form back, saying why
+            page.eval("sessionStorage.setItem('mcpstore.token', '" + token + "x')");
+            page.navigate(gateway.url() + "/");
+            page.await("document.getElementById('signin-error').textContent.includes('sign in again')", within, dom);
+            assertThat(page.eval("sessionStorage.getItem('mcpstore.token')")).isNull();
         }
     }
 

@@ -403,6 +403,23 @@ class AdminSecurityTest {
         assertThat(as(operator, "DELETE", "/apps/actorapp", null).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void theAuditRouteChecksItsQuery() {
+        assertProblem(as(admin, "GET", "/audit?from=yesterday", null), 400, "from", "ISO-8601");
+        assertProblem(as(admin, "GET", "/audit?limit=0", null), 400, "limit", null);
+        assertProblem(as(admin, "GET", "/audit?limit=many", null), 400, "limit", null);
+        assertProblem(as(admin, "GET", "/audit?format=xml", null), 400, "format", null);
+    }
+
+    /** Without an audit verticle on the bus (this branch has none yet) the route says so. */
+    @Test
+    void theAuditRouteIs503WithoutAnAuditLog() {
+        HttpResponse<String> r = as(admin, "GET", "/audit", null);
+        assertProblem(r, 503, null, null);
+        assertThat(Api.json(r).getString("detail")).contains("audit log is unreachable");
+        assertProblem(as(admin, "GET", "/audit?format=jsonl", null), 503, null, null);
+    }
+
     private static JsonObject awaitEntry(java.util.function.Predicate<JsonObject> match) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {

@@ -31,14 +31,25 @@ final class LoadGen {
     private LoadGen() {}
 
     /**
-     * {@code calls --target NAME|URL|TOOL … --clients 1,16,64 --reps 3 --warmup 1 --duration 3 [--args JSON]
+     * {@code calls --target NAME|URL|TOOL[|ENV] … --clients 1,16,64 --reps 3 --warmup 1 --duration 3 [--args JSON]
      * [--pid NAME=PID …]}: for each client count and repetition, the targets one after another (so ratios compare
      * runs taken moments apart), each with fresh sessions. With {@code --pid}, the CPU each process used during the
-     * measured window is reported beside the figures.
+     * measured window is reported beside the figures. {@code ENV} names an environment variable holding a bearer
+     * credential (an API key) that target's sessions send on every request; it is read from the environment so that
+     * it never shows in the process list.
      */
     static void calls(Args args) throws Exception {
         List<String[]> targets = new ArrayList<>();
-        for (String t : args.all("target")) targets.add(t.split("\\|", 3));
+        for (String t : args.all("target")) {
+            String[] target = t.split("\\|", 4);
+            if (target.length == 4) {
+                String bearer = System.getenv(target[3]);
+                if (bearer == null || bearer.isBlank())
+                    throw new IllegalArgumentException("--target " + target[0] + ": $" + target[3] + " is not set");
+                target[3] = bearer;
+            }
+            targets.add(target);
+        }
         List<String[]> pids = new ArrayList<>();
         for (String p : args.all("pid")) pids.add(p.split("=", 2));
         String arguments = args.string("args", "{\"message\":\"hello\"}");
@@ -76,12 +87,12 @@ final class LoadGen {
         {
             {
                 List<McpSession> sessions = new ArrayList<>();
-                topUp(http, target[1], sessions, most);
+                topUp(http, target, sessions, most);
                 double previous = 0;
                 long until = System.nanoTime() + (long) (prewarm * 1e9);
                 int windows = 0;
                 while (System.nanoTime() < until) {
-                    topUp(http, target[1], sessions, most);
+                    topUp(http, target, sessions, most);
                     double rps = measure(sessions, target[1], params(target[2], arguments), 0, 2, List.of()).getDouble("rps");
                     windows++;
                     System.err.printf("  %-12s prewarm c=%d: %.0f req/s%n", target[0], most, rps);
@@ -113,7 +124,7 @@ final class LoadGen {
                     } else {
                         try {
                             List<McpSession> sessions = open.computeIfAbsent(target[0], k -> new ArrayList<>());
-                            topUp(http, target[1], sessions, clients);
+                            topUp(http, target, sessions, clients);
                             result = measure(sessions, target[1], params(target[2], arguments), warmup, duration, pids);
                         } catch (Exception e) {
                             broken.put(target[0], "sessions could not be opened: " + e);
@@ -146,17 +157,23 @@ final class LoadGen {
     private static JsonObject closedLoop(Vertx vertx, HttpClient http, String url, String params, int clients,
             double warmup, double duration, List<String[]> pids) throws Exception {
         List<McpSession> sessions = new ArrayList<>();
-        topUp(http, url, sessions, clients);
+        topUp(http, new String[] {"probe", url}, sessions, clients);
         JsonObject result = measure(sessions, url, params, warmup, duration, pids);
         close(sessions);
         return result;
     }
 
-    /** Drops sessions that still wait for an answer and opens new ones until there are {@code clients}. */
-    private static void topUp(HttpClient http, String url, List<McpSession> sessions, int clients) throws Exception {
+    /**
+     * Drops sessions that still wait for an answer and opens new ones until there are {@code clients}; {@code target}
+     * is NAME, URL and optionally TOOL and the bearer credential.
+     */
+    private static void topUp(HttpClient http, String[] target, List<McpSession> sessions, int clients)
+            throws Exception {
         sessions.removeIf(s -> !s.idle);
         List<Future<McpSession>> ready = new ArrayList<>();
-        while (sessions.size() + ready.size() < clients) ready.add(new McpSession(http, url).initialize());
+        String bearer = target.length > 3 ? target[3] : null;
+        while (sessions.size() + ready.size() < clients)
+            ready.add(new McpSession(http, target[1], bearer).initialize());
         Future.all(ready).await(60, TimeUnit.SECONDS);
         for (Future<McpSession> f : ready) sessions.add(f.result());
     }

@@ -35,6 +35,8 @@ final class McpSession {
     private final String host;
     private final int port;
     private final String path;
+    /** {@code Authorization} of every request (a gateway with security on), or null. */
+    private final String authorization;
     private String sessionId;
     private String version = PROTOCOL;
     private long nextId = 1;
@@ -44,7 +46,13 @@ final class McpSession {
     volatile boolean idle = true;
 
     McpSession(HttpClient http, String url) {
+        this(http, url, null);
+    }
+
+    /** A session that sends {@code bearer} (an API key or token) as {@code Authorization: Bearer} on every request. */
+    McpSession(HttpClient http, String url, String bearer) {
         this.http = http;
+        this.authorization = bearer == null ? null : "Bearer " + bearer;
         this.context = vertx.getOrCreateContext();
         URI uri = URI.create(url);
         this.host = uri.getHost();
@@ -176,6 +184,7 @@ final class McpSession {
                 .setPort(port)
                 .setURI(path)
                 .putHeader("Accept", ACCEPT);
+        if (authorization != null) options.putHeader("Authorization", authorization);
         if (sessionId != null) {
             options.putHeader("Mcp-Session-Id", sessionId).putHeader("MCP-Protocol-Version", version);
         }
