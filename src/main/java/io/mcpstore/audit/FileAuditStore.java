@@ -31,6 +31,9 @@ final class FileAuditStore implements AuditStore {
     private AsyncFile file;
     private long size;
     private long lastId;
+    /** The current file ends in a line cut short (a crash): the next write starts on a new line. */
+    private boolean cutShort;
+
     private Future<?> last = Future.succeededFuture();
 
     FileAuditStore(Vertx vertx, Path path, long maxBytes, int keep) {
@@ -47,17 +50,22 @@ final class FileAuditStore implements AuditStore {
     @Override
     public Future<Void> start() {
         // The last id is in the newest file's last whole line; a line cut short by a crash is ended first.
-        return vertx.<Tail>executeBlocking(this::tail, false).compose(tail -> {
-            lastId = tail.lastId;
-            return open().compose(v -> tail.cutShort ? write(Buffer.buffer("\n")) : Future.succeededFuture());
-        });
+        // The file is opened at the first entry: a gateway that records nothing leaves nothing beside the config.
+        return vertx.<Tail>executeBlocking(this::tail, false)
+                .onSuccess(tail -> {
+                    lastId = tail.lastId;
+                    cutShort = tail.cutShort;
+                    size = tail.size;
+                })
+                .mapEmpty();
     }
 
-    private record Tail(long lastId, boolean cutShort) {}
+    private record Tail(long lastId, boolean cutShort, long size) {}
 
     private Tail tail() throws IOException {
         Files.createDirectories(path.getParent());
         boolean cutShort = false;
+        long current = Files.isRegularFile(path) ? Files.size(path) : 0;
         for (int i = 0; i <= keep; i++) {
             Path p = rotated(i);
             if (!Files.isRegularFile(p) || Files.size(p) == 0) continue;
@@ -72,9 +80,9 @@ final class FileAuditStore implements AuditStore {
                 if (startAt > 0 && lastIdIn(bytes) == 0) bytes = Files.readAllBytes(p);
             }
             long id = lastIdIn(bytes);
-            if (id > 0) return new Tail(id, cutShort);
+            if (id > 0) return new Tail(id, cutShort, current);
         }
-        return new Tail(0, cutShort);
+        return new Tail(0, cutShort, current);
     }
 
     private static long lastIdIn(byte[] bytes) {
@@ -125,14 +133,23 @@ final class FileAuditStore implements AuditStore {
     }
 
     private Future<Void> write(Buffer buffer) {
-        size += buffer.length();
-        return file.write(buffer);
+        if (file == null) return open().compose(v -> write(buffer));
+        Buffer out = buffer;
+        if (cutShort) {
+            out = Buffer.buffer("\n").appendBuffer(buffer);
+            cutShort = false;
+        }
+        size += out.length();
+        return file.write(out);
     }
 
     /** The current file becomes {@code .1}; the oldest kept one goes. */
     private Future<Void> rotate() {
         var fs = vertx.fileSystem();
-        return file.close().compose(v -> {
+        Future<Void> closed = file == null ? Future.succeededFuture() : file.close();
+        file = null;
+        cutShort = false;
+        return closed.compose(v -> {
             Future<Void> chain = fs.exists(rotated(keep).toString())
                     .compose(exists -> exists ? fs.delete(rotated(keep).toString()) : Future.succeededFuture());
             for (int i = keep - 1; i >= 0; i--) {
@@ -143,7 +160,7 @@ final class FileAuditStore implements AuditStore {
                                 ? fs.move(from, to, new CopyOptions().setReplaceExisting(true))
                                 : Future.succeededFuture());
             }
-            return chain.compose(x -> open());
+            return chain.onSuccess(x -> size = 0);
         });
     }
 

@@ -319,10 +319,16 @@ class AuditVerticleTest {
         int burst = AuditVerticle.QUEUE_CAPACITY + 500;
         // Sent from one task on the verticle's context: every delivery is queued before the first write can end,
         // so the first entry is being written while the rest fill the queue.
+        // The first query is sent after them from the same task, so it comes after every one of them.
+        io.vertx.core.Promise<JsonObject> first = io.vertx.core.Promise.promise();
         verticle.context().runOnContext(v -> {
             for (int i = 0; i < burst; i++) record(entry(i));
+            vertx.eventBus()
+                    .<JsonObject>request(Addresses.AUDIT_QUERY, new JsonObject().put("limit", 1000))
+                    .map(io.vertx.core.eventbus.Message::body)
+                    .onComplete(first);
         });
-        JsonObject page = query(new JsonObject().put("limit", 1000));
+        JsonObject page = first.future().await(60, TimeUnit.SECONDS);
         int total = page.getJsonArray("entries").size();
         while (page.getString("next") != null) {
             page = query(new JsonObject().put("limit", 1000).put("before", page.getString("next")));
