@@ -164,6 +164,9 @@ final class ToolsApi extends Resource {
                 .put("latencyMs", (System.nanoTime() - call.startedNanos()) / 1_000_000)
                 .put("argumentBytes", call.arguments().toBuffer().length());
         if (app != null) entry.put("app", app);
+        ServiceConfig sc = current.get().services().get(call.service());
+        // Argument values only for a service that opts in; the audit store still drops secret-named ones.
+        if (sc != null && sc.auditArguments()) entry.put("arguments", call.arguments());
         if (ar.failed()) entry.put("detail", ar.cause().getMessage());
         if (ctx.request().remoteAddress() != null)
             entry.put("remote", ctx.request().remoteAddress().hostAddress());

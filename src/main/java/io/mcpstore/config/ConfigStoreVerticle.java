@@ -506,7 +506,14 @@ public final class ConfigStoreVerticle extends VerticleBase {
                 for (String k : imported.fieldNames()) {
                     boolean revisable = ConfigDocument.REVISED.contains(k) || ConfigDocument.PASSED_THROUGH.contains(k);
                     if (!revisable) continue; // http, store: fixed at start-up
-                    if (IDENTITY_SECTIONS.contains(k)) continue; // credentials change only by their own ops
+                    if (IDENTITY_SECTIONS.contains(k)) {
+                        // Credentials change only by their own ops; an export's (without hashes) is ignored.
+                        Object v = imported.getValue(k);
+                        if (v != null && !(v instanceof JsonObject) && !(v instanceof JsonArray)) {
+                            throw new ConfigException(k, "must be a map or a list");
+                        }
+                        continue;
+                    }
                     Object v = imported.getValue(k);
                     if (merge && v instanceof JsonObject o && doc.getValue(k) instanceof JsonObject existing) {
                         JsonObject merged = existing.copy();

@@ -68,12 +68,32 @@ public final class FileConfigStore implements ConfigStore {
         Context context = vertx.getOrCreateContext();
         return blocking(() -> {
             loadHistory();
-            if (revisions.isEmpty() || !latest().document().equals(initial)) {
-                append(initial, revisions.isEmpty() ? "loaded from " + file : "edited by hand while stopped");
+            JsonObject first = withPassedThrough(initial);
+            if (revisions.isEmpty() || !latest().document().equals(first)) {
+                append(first, revisions.isEmpty() ? "loaded from " + file : "edited by hand while stopped");
             }
             watch(() -> context.runOnContext(v -> debounce(changedOutside)));
             return latest();
         });
+    }
+
+    /**
+     * {@code initial} with the file's own {@code users}, {@code keys}, {@code roles} and {@code signing}: the start-up
+     * config that {@code initial} comes from has no place for them, and without this a restart would drop every
+     * user, key and the signing key.
+     */
+    private JsonObject withPassedThrough(JsonObject initial) {
+        JsonObject fromFile;
+        try {
+            fromFile = ConfigDocument.fromClientShape(ConfigDocument.parseYaml(Files.readString(file)));
+        } catch (IOException | ConfigException e) {
+            return initial; // the config loader read this file a moment ago; nothing to add
+        }
+        JsonObject out = initial.copy();
+        for (String k : ConfigDocument.PASSED_THROUGH) {
+            if (fromFile.getValue(k) != null) out.put(k, fromFile.getValue(k));
+        }
+        return validator.apply(out);
     }
 
     @Override
