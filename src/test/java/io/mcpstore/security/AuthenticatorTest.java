@@ -78,6 +78,14 @@ class AuthenticatorTest {
     }
 
     @Test
+    void withSecurityOffEveryoneIsTheAnonymousAdmin() {
+        Authenticator open = Authenticators.start(TestIdentities.vertx(gateway), SecurityConfig.OFF)
+                .result();
+        assertThat(open.authenticate(null).result()).isSameAs(Principal.ANONYMOUS);
+        assertThat(open.authenticate("Bearer whatever").result()).isSameAs(Principal.ANONYMOUS);
+    }
+
+    @Test
     void aWrongPasswordOrUnknownUserIsRefused() {
         Throwable wrong = auth.failure(() -> auth.it().login("alice", "not-her-password"));
         Throwable unknown = auth.failure(() -> auth.it().login("nobody", "alice-secret-1"));
