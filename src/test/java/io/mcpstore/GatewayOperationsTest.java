@@ -46,7 +46,7 @@ class GatewayOperationsTest {
             HttpResponse<String> page = gateway.get("/");
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<title>MCPStore</title>");
-            assertThat(gateway.get("/console.js").body()).contains("api/v1/services");
+            assertThat(gateway.get("/console.js").body()).contains("api/v1/").contains("api('services')");
             assertThat(gateway.get("/api/v1/services").statusCode()).isEqualTo(200);
         }
     }

@@ -55,8 +55,34 @@ final class ConfigApi extends Resource {
                 200);
     }
 
+    /**
+     * A rollback brings back services as a POST or PUT would, so it is held to the same rules: every service of the
+     * target revision that differs from (or is missing in) the current document is checked.
+     */
     void rollback(RoutingContext ctx) {
-        update(ctx, new JsonObject().put("op", "rollback").put("revision", revisionParam(ctx)), 200);
+        long target = revisionParam(ctx);
+        Future<JsonObject> then = bus.request(
+                Addresses.CONFIG_REVISION, new JsonObject().put("revision", target), AdminBus.STORE_TIMEOUT_MS);
+        Future<JsonObject> now = bus.request(Addresses.CONFIG_GET, new JsonObject(), AdminBus.STATUS_TIMEOUT_MS);
+        Future.all(then, now)
+                .compose(v -> {
+                    JsonObject back = then.result()
+                            .getJsonObject("document", new JsonObject())
+                            .getJsonObject("services", new JsonObject());
+                    JsonObject present = ConfigDocument.redactDocument(
+                                    now.result().getJsonObject("document", new JsonObject()))
+                            .getJsonObject("services", new JsonObject());
+                    List<Future<Void>> checks = new ArrayList<>();
+                    for (String name : back.fieldNames()) {
+                        if (back.getValue(name) instanceof JsonObject entry && !entry.equals(present.getValue(name))) {
+                            checks.add(rules.check(principal(ctx), current.get().security(), name, entry));
+                        }
+                    }
+                    return Future.all(checks);
+                })
+                .onSuccess(
+                        v -> update(ctx, new JsonObject().put("op", "rollback").put("revision", target), 200))
+                .onFailure(ctx::fail);
     }
 
     void store(RoutingContext ctx) {

@@ -196,6 +196,28 @@ class AdminSecurityTest {
     }
 
     @Test
+    void aRollbackThatBringsBackAProcessNeedsTheRightsOfCreatingIt() {
+        HttpResponse<String> created = as(
+                admin,
+                "POST",
+                "/services",
+                Upstreams.fixtureStdio("--name", "back1").put("name", "back1").put("enabled", false));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long withProcess = Api.json(created).getLong("revision");
+        assertThat(as(admin, "DELETE", "/services/back1", null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> byOperator = as(operator, "POST", "/config/rollback/" + withProcess, null);
+        assertProblem(byOperator, 403, null, null);
+        assertThat(Api.json(byOperator).getString("permission")).isEqualTo("PROCESSES");
+        assertThat(as(admin, "GET", "/services/back1", null).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> byAdmin = as(admin, "POST", "/config/rollback/" + withProcess, null);
+        assertThat(byAdmin.statusCode()).as(byAdmin.body()).isEqualTo(200);
+        assertThat(as(admin, "GET", "/services/back1", null).statusCode()).isEqualTo(200);
+        assertThat(as(admin, "DELETE", "/services/back1", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aUrlOnAPrivateNetworkNeedsAllowPrivateNetwork() {
         for (String url : List.of(
                 "http://127.0.0.1:9/mcp",
