@@ -67,10 +67,13 @@ class ReadmeExamplesTest {
             java() {
               if [ "$1" = -jar ] && [ "$2" = target/mcpstore.jar ]; then
                 shift 2
-                command java -cp "$MCPSTORE_TEST_CLASSPATH" io.mcpstore.Main "$@"
-              else
-                command java "$@"
+                set -- -cp "$MCPSTORE_TEST_CLASSPATH" io.mcpstore.Main "$@"
               fi
+              # In a subshell (`mcpstore … &`, `$(…)`) java takes its place, so that `kill $!` stops java itself
+              # and not only the subshell that started it, which would leave java running.
+              # (exec runs the java on PATH, never this function.)
+              if [ "$BASHPID" != "$$" ]; then exec java "$@"; fi
+              command java "$@"
             }
             curl() {
               for a in "$@"; do

@@ -34,8 +34,22 @@ public final class AuditEntries {
         return entry;
     }
 
+    /** Field names seen so far and whether they are secret-named: entries have few, and they repeat. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> SECRET_KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final int MAX_REMEMBERED_KEYS = 4_096;
+
     /** Whether a value under this key is dropped. */
     static boolean isSecretKey(String name) {
+        Boolean known = SECRET_KEYS.get(name);
+        if (known != null) return known;
+        boolean secret = secretNamed(name);
+        if (SECRET_KEYS.size() < MAX_REMEMBERED_KEYS) SECRET_KEYS.put(name, secret);
+        return secret;
+    }
+
+    private static boolean secretNamed(String name) {
         String snake = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         if (Secrets.isSecretName(name) || Secrets.isSecretName(snake)) return true;
         for (String word : snake.split("[-_.]")) {
@@ -91,7 +105,19 @@ public final class AuditEntries {
         if (s.indexOf("mcps_") >= 0) s = API_KEY.matcher(s).replaceAll("mcps_" + Secrets.REDACTED);
         if (s.indexOf("eyJ") >= 0) s = JWT.matcher(s).replaceAll(Secrets.REDACTED);
         if (s.indexOf('$') >= 0) s = PHC.matcher(s).replaceAll(Secrets.REDACTED);
-        if (s.length() > 12) s = BEARER.matcher(s).replaceAll("$1 " + Secrets.REDACTED);
+        if (s.length() > 12 && mentionsScheme(s)) s = BEARER.matcher(s).replaceAll("$1 " + Secrets.REDACTED);
         return s;
+    }
+
+    /** Whether {@code s} has "bearer" or "basic" in any case: the cheap test before the expression. */
+    private static boolean mentionsScheme(String s) {
+        for (int i = 0; i + 5 <= s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c == 'b' || c == 'B')
+                    && (s.regionMatches(true, i, "bearer", 0, 6) || s.regionMatches(true, i, "basic", 0, 5))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

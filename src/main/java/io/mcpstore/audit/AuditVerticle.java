@@ -92,7 +92,18 @@ public final class AuditVerticle extends VerticleBase {
                 .transform(v -> store == null ? Future.succeededFuture() : store.close());
     }
 
+    /** One entry, or a router's batch of them ({@code {entries: [...]}}, see {@code AuditTrail}). */
     private void record(Object body) {
+        if (body instanceof JsonObject batch
+                && batch.size() == 1
+                && batch.getValue("entries") instanceof JsonArray entries) {
+            entries.forEach(this::recordOne);
+        } else {
+            recordOne(body);
+        }
+    }
+
+    private void recordOne(Object body) {
         JsonObject entry = AuditEntries.normalise(body, Instant.now());
         if (entry == null) {
             LOG.warn("Audit: ignored an entry that is not a JSON object");

@@ -1,24 +1,35 @@
 package io.mcpstore.security;
 
 import io.mcpstore.bus.Addresses;
-import io.vertx.core.eventbus.EventBus;
+import io.mcpstore.bus.AsIsJsonCodec;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Writes audit entries of the gateway's edge — refused requests ({@code kind: "auth"}) and MCP tool calls ({@code
- * kind: "tool"}) — to {@code mcpstore.audit.record}, fire and forget. Never a credential in an entry.
+ * kind: "tool"}) — to {@code mcpstore.audit.record}, fire and forget. Never a credential in an entry. One per router
+ * instance, used on its event loop: the entries made while the loop serves one round of events go out together
+ * ({@code {entries: [...]}}, at most {@value #BATCH}) once that round is done, so under load a tool call costs a list
+ * append rather than a bus message and a store write of its own, and an entry is on its way before the client can
+ * ask for it.
  */
 public final class AuditTrail {
     /** Writes nothing: for gateways and tests without an event bus to write to. */
     public static final AuditTrail NONE = new AuditTrail(null);
 
-    private final EventBus bus;
+    static final int BATCH = 256;
 
-    public AuditTrail(EventBus bus) {
-        this.bus = bus;
+    private final Vertx vertx;
+    private List<Object> pending = new ArrayList<>();
+
+    public AuditTrail(Vertx vertx) {
+        this.vertx = vertx;
     }
 
     /** The fields every entry has: when, what kind, who (when known), as what and with which role. */
@@ -33,7 +44,18 @@ public final class AuditTrail {
     }
 
     public void record(JsonObject entry) {
-        if (bus != null) bus.send(Addresses.AUDIT_RECORD, entry);
+        if (vertx == null) return;
+        pending.add(entry);
+        if (pending.size() >= BATCH) flush();
+        else if (pending.size() == 1) vertx.runOnContext(v -> flush());
+    }
+
+    /** Sends what is pending now (also when the router stops). */
+    public void flush() {
+        if (pending.isEmpty()) return;
+        JsonObject batch = new JsonObject().put("entries", new JsonArray(pending));
+        pending = new ArrayList<>();
+        vertx.eventBus().send(Addresses.AUDIT_RECORD, batch, AsIsJsonCodec.options());
     }
 
     /**
@@ -41,7 +63,7 @@ public final class AuditTrail {
      * {@code who} is null when nobody could be told from the credential.
      */
     public void refusal(HttpServerRequest request, Principal who, Throwable failure) {
-        if (bus == null) return;
+        if (vertx == null) return;
         int status = AuthGate.status(failure);
         String outcome = switch (status) {
             case 401 -> "unauthenticated";

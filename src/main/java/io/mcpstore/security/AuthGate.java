@@ -45,9 +45,7 @@ public final class AuthGate {
 
     private static AuditTrail auditOfCurrentContext() {
         var context = Vertx.currentContext();
-        return context == null
-                ? AuditTrail.NONE
-                : new AuditTrail(context.owner().eventBus());
+        return context == null ? AuditTrail.NONE : new AuditTrail(context.owner());
     }
 
     /** Whether requests need a credential at all. */
