@@ -2,7 +2,6 @@ package io.mcpstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mcpstore.bus.Addresses;
 import io.mcpstore.security.TestIdentities;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -120,18 +119,7 @@ class GatewaySecurityLimitsTest {
                                                                         bucket.copy()
                                                                                 .put("burst", 2)))));
         gateway = TestGateway.start(config);
-        gateway.store().vertx().eventBus().addOutboundInterceptor(ctx -> {
-            if (Addresses.AUDIT_RECORD.equals(ctx.message().address())
-                    && ctx.message().body() instanceof JsonObject body) {
-                // A router sends its entries in batches, {entries: [...]}; others send one entry.
-                if (body.getValue("entries") instanceof JsonArray batch) {
-                    batch.forEach(e -> audit.add(((JsonObject) e).copy()));
-                } else {
-                    audit.add(body.copy());
-                }
-            }
-            ctx.next();
-        });
+        AuditTap.attach(gateway, audit);
         gateway.awaitReady(Duration.ofSeconds(60));
     }
 

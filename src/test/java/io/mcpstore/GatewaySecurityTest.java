@@ -2,7 +2,6 @@ package io.mcpstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mcpstore.bus.Addresses;
 import io.mcpstore.fixture.TsClient;
 import io.mcpstore.security.Authenticator;
 import io.mcpstore.security.TestIdentities;
@@ -62,19 +61,7 @@ class GatewaySecurityTest {
                                                 .put("services", new JsonArray().add("fixture"))))
                 .put("security", new JsonObject().put("enabled", true));
         gateway = TestGateway.start(config);
-        // Every audit entry sent, seen on the way out (a consumer of our own would take turns with the audit store).
-        gateway.store().vertx().eventBus().addOutboundInterceptor(ctx -> {
-            if (Addresses.AUDIT_RECORD.equals(ctx.message().address())
-                    && ctx.message().body() instanceof JsonObject body) {
-                // A router sends its entries in batches, {entries: [...]}; others send one entry.
-                if (body.getValue("entries") instanceof JsonArray batch) {
-                    batch.forEach(e -> audit.add(((JsonObject) e).copy()));
-                } else {
-                    audit.add(body.copy());
-                }
-            }
-            ctx.next();
-        });
+        AuditTap.attach(gateway, audit);
         adminKey = TestIdentities.keyText(gateway, "admin");
         gateway.awaitReady(Duration.ofSeconds(60));
         awaitTools(bearer(adminKey), "/mcp", "fixture__echo", "other__echo");

@@ -63,11 +63,6 @@ final class AdminBus {
                 .recover(e -> Future.failedFuture(Problem.callFailed(service, e)));
     }
 
-    /** Fire and forget: an audit entry for this node's audit verticle. */
-    void audit(JsonObject entry) {
-        vertx.eventBus().send(Addresses.AUDIT_RECORD, entry);
-    }
-
     private static String unreachable(String address) {
         if (address.equals(Addresses.AUDIT_QUERY)) return "the audit log is unreachable";
         if (address.equals(Addresses.SERVICE_RESTART)) return "the service manager is unreachable";

@@ -4,6 +4,7 @@ import io.mcpstore.config.Secrets;
 import io.mcpstore.security.Permission;
 import io.mcpstore.security.Principal;
 import io.mcpstore.security.SecurityConfig;
+import io.mcpstore.security.ToolPatterns;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +76,7 @@ final class ServiceRules {
         int slash = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
         String fileName = trimmed.substring(slash + 1);
         for (String glob : allowed) {
-            Pattern p = glob(glob.trim());
+            Pattern p = ToolPatterns.glob(glob.trim());
             if (p.matcher(trimmed).matches() || p.matcher(fileName).matches()) return true;
         }
         return false;
@@ -132,17 +133,5 @@ final class ServiceRules {
         if (a.isSiteLocalAddress()) return "private";
         if (a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc) return "private (unique local)";
         return null;
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 }

@@ -157,17 +157,18 @@ final class ToolsApi extends Resource {
                 default -> "error";
             };
         }
-        JsonObject entry = AuditTrail.entry("tool", principal, "tools/call", outcome)
-                .put("tool", call.publicName())
-                .put("service", call.service())
-                .put("status", status)
-                .put("latencyMs", (System.nanoTime() - call.startedNanos()) / 1_000_000)
-                .put("argumentBytes", call.arguments().toBuffer().length());
-        if (app != null) entry.put("app", app);
         ServiceConfig sc = current.get().services().get(call.service());
-        // Argument values only for a service that opts in; the audit store still drops secret-named ones.
-        if (sc != null && sc.auditArguments()) entry.put("arguments", call.arguments());
-        if (ar.failed()) entry.put("detail", ar.cause().getMessage());
+        JsonObject entry = AuditTrail.toolCall(
+                        principal,
+                        app,
+                        call.publicName(),
+                        call.service(),
+                        outcome,
+                        System.nanoTime() - call.startedNanos(),
+                        call.arguments(),
+                        sc != null && sc.auditArguments(),
+                        ar.failed() ? ar.cause() : null)
+                .put("status", status);
         if (ctx.request().remoteAddress() != null)
             entry.put("remote", ctx.request().remoteAddress().hostAddress());
         gate.audit().record(entry);

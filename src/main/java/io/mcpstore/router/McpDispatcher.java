@@ -327,16 +327,17 @@ final class McpDispatcher {
             io.vertx.core.AsyncResult<JsonObject> ar,
             long nanos) {
         String outcome = outcome(ar);
-        JsonObject entry = AuditTrail.entry("tool", who, "tools/call", "failed".equals(outcome) ? "error" : outcome)
-                .put("tool", tool)
-                .put("service", service)
-                .put("latencyMs", nanos / 1_000_000)
-                .put("argumentBytes", args == null ? 0 : args.toBuffer().length());
-        if (endpoint.app() != null) entry.put("app", endpoint.app());
         ServiceConfig sc = config.services().get(service);
-        if (args != null && sc != null && sc.auditArguments()) entry.put("arguments", args.copy());
-        if (ar.failed()) entry.put("detail", ar.cause().getMessage());
-        audit.record(entry);
+        audit.record(AuditTrail.toolCall(
+                who,
+                endpoint.app(),
+                tool,
+                service,
+                "failed".equals(outcome) ? "error" : outcome,
+                nanos,
+                args,
+                sc != null && sc.auditArguments(),
+                ar.failed() ? ar.cause() : null));
     }
 
     private void recordRefusal(Endpoint endpoint, Principal who, String tool, String outcome) {

@@ -43,6 +43,33 @@ public final class AuditTrail {
         return entry.put("action", action).put("outcome", outcome);
     }
 
+    /**
+     * A tool call's entry, the same over MCP and through the admin API: who, where, the outcome, the latency and the
+     * arguments' size; their values only when the service opts in ({@code auditArguments}).
+     */
+    public static JsonObject toolCall(
+            Principal who,
+            String app,
+            String tool,
+            String service,
+            String outcome,
+            long nanos,
+            JsonObject arguments,
+            boolean withValues,
+            Throwable failure) {
+        JsonObject entry = entry("tool", who, "tools/call", outcome)
+                .put("tool", tool)
+                .put("service", service)
+                .put("latencyMs", nanos / 1_000_000)
+                .put(
+                        "argumentBytes",
+                        arguments == null ? 0 : arguments.toBuffer().length());
+        if (app != null) entry.put("app", app);
+        if (arguments != null && withValues) entry.put("arguments", arguments.copy());
+        if (failure != null) entry.put("detail", failure.getMessage());
+        return entry;
+    }
+
     public void record(JsonObject entry) {
         if (vertx == null) return;
         pending.add(entry);

@@ -55,7 +55,8 @@ public final class ToolPatterns {
         return patterns;
     }
 
-    private static Pattern glob(String glob) {
+    /** The pattern of one glob: {@code *} any run of characters, {@code ?} one, the rest literal. */
+    public static Pattern glob(String glob) {
         StringBuilder re = new StringBuilder();
         for (char c : glob.toCharArray()) {
             switch (c) {
