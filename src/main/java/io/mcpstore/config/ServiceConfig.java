@@ -167,7 +167,8 @@ public record ServiceConfig(
         }
         if (!rest && command == null && url == null) {
             throw new ConfigException(
-                    key, "needs 'command' (a stdio server), 'url' (an HTTP server) or transport: rest with a baseUrl");
+                    key,
+                    "needs 'command' (a stdio server) or 'url' (an HTTP server), or transport: rest with a baseUrl");
         }
         Transport transport;
         if (rest) {

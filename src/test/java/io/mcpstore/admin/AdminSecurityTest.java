@@ -254,6 +254,50 @@ class AdminSecurityTest {
     }
 
     @Test
+    void aRestServiceNeedsNoProcessesButItsUrlsAreHeldToThePrivateNetworkRule() {
+        JsonObject tools = new JsonObject()
+                .put("transport", "rest")
+                .put("enabled", false)
+                .put(
+                        "tools",
+                        new JsonArray().add(new JsonObject().put("name", "t").put("path", "/t")));
+        HttpResponse<String> refused = as(
+                operator, "POST", "/services", tools.copy().put("name", "r").put("baseUrl", "http://127.0.0.1:9/api"));
+        assertProblem(refused, 403, "allowPrivateNetwork", null);
+        assertThat(Api.json(refused).getString("detail")).contains("baseUrl").contains("loopback");
+        HttpResponse<String> token = as(
+                operator,
+                "POST",
+                "/services",
+                tools.copy()
+                        .put("name", "r")
+                        .put("baseUrl", "http://93.184.215.14/api")
+                        .put(
+                                "auth",
+                                new JsonObject()
+                                        .put("type", "oauth2")
+                                        .put("tokenUrl", "http://[::ffff:10.0.0.1]/token")
+                                        .put("clientId", "c")
+                                        .put("clientSecret", "s")));
+        assertProblem(token, 403, "allowPrivateNetwork", null);
+        assertThat(Api.json(token).getString("detail"))
+                .contains("auth.tokenUrl")
+                .contains("private");
+        HttpResponse<String> allowed = as(
+                operator,
+                "POST",
+                "/services",
+                tools.copy()
+                        .put("name", "r")
+                        .put("baseUrl", "http://127.0.0.1:9/api")
+                        .put("allowPrivateNetwork", true));
+        assertThat(allowed.statusCode())
+                .as("an operator, without PROCESSES: " + allowed.body())
+                .isEqualTo(201);
+        assertThat(as(admin, "DELETE", "/services/r", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aKeyIsShownOnceAndRevokedAtOnce() {
         HttpResponse<String> created =
                 as(admin, "POST", "/keys", new JsonObject().put("name", "ci").put("role", "viewer"));
