@@ -131,6 +131,20 @@ class RestConfigTest {
         assertThat(parse(entry).rest().tools().get(1).body()).contains("REGION");
     }
 
+    @Test
+    void anMcpServersExportLeavesRestServicesOut() {
+        JsonObject document = new JsonObject()
+                .put(
+                        "services",
+                        new JsonObject()
+                                .put("petstore", parse(petstore()).toJson())
+                                .put("remote", new JsonObject().put("url", "http://127.0.0.1:9/mcp")));
+        assertThat(ConfigDocument.toMcpServers(document)
+                        .getJsonObject("mcpServers")
+                        .fieldNames())
+                .containsExactly("remote");
+    }
+
     /** Sets the value at a JSON Pointer of objects and arrays (the last segment may be new). */
     private static void put(JsonObject root, String pointer, Object value) {
         String[] parts = pointer.substring(1).split("/");
