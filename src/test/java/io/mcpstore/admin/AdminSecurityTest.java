@@ -227,7 +227,9 @@ class AdminSecurityTest {
                 "http://169.254.169.254/latest",
                 "http://0.0.0.0:9/mcp",
                 "http://[::1]:9/mcp",
-                "http://[fd00::1]/mcp")) {
+                "http://[fd00::1]/mcp",
+                "http://100.64.0.1/mcp", // shared address space (carrier-grade NAT): a provider's internal network
+                "http://[ff02::1]/mcp")) {
             HttpResponse<String> refused = as(
                     admin,
                     "POST",

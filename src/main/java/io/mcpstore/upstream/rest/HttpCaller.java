@@ -39,6 +39,8 @@ final class HttpCaller {
     /** How long a name's checked addresses are used before it is resolved again (as the JVM's own DNS cache). */
     static final long RESOLVE_CACHE_MS = 30_000;
 
+    private static final int MAX_CACHED_NAMES = 256;
+
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Set<Integer> RETRIED_STATUSES = Set.of(502, 503, 504);
 
@@ -70,6 +72,9 @@ final class HttpCaller {
     /** The request in flight of each call still open, so that an abandoned call's request is reset. */
     private final Map<Long, HttpClientRequest> inFlight = new HashMap<>();
 
+    /** Calls under way, and those of them abandoned: they are sent no more. */
+    private final Set<Long> active = new HashSet<>();
+
     private final Set<Long> abandoned = new HashSet<>();
     private OAuthTokens tokens;
 
@@ -91,9 +96,11 @@ final class HttpCaller {
      */
     Future<Answer> call(RestRequest request, String authorization, boolean retryable, Long call) {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        if (call != null) active.add(call);
         return attempt(request, authorization, retryable, call, deadline, 1, false)
                 .onComplete(done -> {
                     if (call != null) {
+                        active.remove(call);
                         inFlight.remove(call);
                         abandoned.remove(call);
                     }
@@ -102,6 +109,7 @@ final class HttpCaller {
 
     /** The call ended without its answer (timed out, cancelled): its request is reset, and it is not retried. */
     void abandon(long call) {
+        if (!active.contains(call)) return; // answered already
         abandoned.add(call);
         HttpClientRequest request = inFlight.remove(call);
         if (request != null) request.reset();
@@ -297,7 +305,10 @@ final class HttpCaller {
                 ? Future.succeededFuture(check(bare, now))
                 : vertx.executeBlocking(() -> check(bare, now), false);
         return lookup.compose(r -> {
-            if (!literal) resolved.put(bare, r);
+            if (!literal) {
+                if (resolved.size() >= MAX_CACHED_NAMES) resolved.clear(); // redirects to ever new names
+                resolved.put(bare, r);
+            }
             return outcome(bare, r);
         });
     }

@@ -118,6 +118,13 @@ class RestToolsTest {
                                                                 new JsonArray()
                                                                         .add(arg("key", "path", "string"))
                                                                         .add(arg("failures", "query", "integer"))))
+                                                .add(tool("flaky_post_retried", "POST", "/flaky/{key}")
+                                                        .put("retry", true)
+                                                        .put(
+                                                                "args",
+                                                                new JsonArray()
+                                                                        .add(arg("key", "path", "string"))
+                                                                        .add(arg("failures", "query", "integer"))))
                                                 .add(tool("image", "GET", "/pets/{id}/image")
                                                         .put("args", new JsonArray().add(arg("id", "path", "integer"))))
                                                 .add(tool("certificate", "GET", "/pets/{id}/certificate")
@@ -133,6 +140,36 @@ class RestToolsTest {
                                 .put("transport", "rest")
                                 .put("baseUrl", base)
                                 .put("tools", new JsonArray().add(getPet())))
+                .put(
+                        "guarded_by_name",
+                        new JsonObject()
+                                .put("transport", "rest")
+                                .put("baseUrl", "http://localhost:" + port + "/api")
+                                .put("tools", new JsonArray().add(getPet())))
+                .put(
+                        "anywhere",
+                        rest(base)
+                                .put("redirects", "any")
+                                .put(
+                                        "auth",
+                                        new JsonObject().put("type", "bearer").put("token", PetStore.TOKEN))
+                                .put(
+                                        "tools",
+                                        new JsonArray()
+                                                .add(tool("redirect", "GET", "/redirect")
+                                                        .put("args", new JsonArray().add(arg("to", "query", "string")))
+                                                        .put("response", new JsonObject().put("select", "/data")))))
+                .put(
+                        "nowhere",
+                        rest(base)
+                                .put("redirects", "none")
+                                .put(
+                                        "tools",
+                                        new JsonArray()
+                                                .add(tool("redirect", "GET", "/redirect")
+                                                        .put(
+                                                                "args",
+                                                                new JsonArray().add(arg("to", "query", "string"))))))
                 .put(
                         "basic",
                         secure(base)
@@ -341,6 +378,9 @@ class RestToolsTest {
         McpSchema.CallToolResult refused = call("guarded__get_pet", Map.of("id", 77));
         assertThat(refused.isError()).isTrue();
         assertThat(text(refused)).contains("127.0.0.1").contains("loopback").contains("allowPrivateNetwork");
+        McpSchema.CallToolResult byName = call("guarded_by_name__get_pet", Map.of("id", 77));
+        assertThat(byName.isError()).isTrue();
+        assertThat(text(byName)).contains("localhost: it resolves to 127.0.0.1 (loopback)");
         assertThat(store.hits("GET /api/pets/77")).as("nothing was sent").isZero();
     }
 
@@ -365,10 +405,13 @@ class RestToolsTest {
     }
 
     @Test
-    void aPostIsNotRetried() {
+    void aPostIsNotRetriedUnlessTheToolSaysSo() {
         McpSchema.CallToolResult failed = call("pets__flaky_post", Map.of("key", "post-1", "failures", 1));
         assertThat(failed.isError()).isTrue();
         assertThat(store.hits("flaky/post-1")).isEqualTo(1);
+        McpSchema.CallToolResult retried = call("pets__flaky_post_retried", Map.of("key", "post-2", "failures", 2));
+        assertThat(retried.isError()).as(text(retried)).isNotEqualTo(Boolean.TRUE);
+        assertThat(store.hits("flaky/post-2")).isEqualTo(3);
     }
 
     @Test
@@ -380,6 +423,17 @@ class RestToolsTest {
                 call("pets__redirect", Map.of("to", "http://localhost:" + port + "/api/pets/1"));
         assertThat(other.isError()).isTrue();
         assertThat(text(other)).contains("another host").contains("localhost");
+
+        // redirects: any follows it, without the credentials meant for the first host
+        McpSchema.CallToolResult any =
+                call("anywhere__redirect", Map.of("to", "http://localhost:" + port + "/api/echo"));
+        Map<String, Object> seen = map(any.structuredContent());
+        assertThat(seen.get("path")).isEqualTo("/api/echo");
+        assertThat(map(seen.get("headers"))).doesNotContainKey("authorization");
+        // redirects: none answers with the redirect itself
+        McpSchema.CallToolResult none = call("nowhere__redirect", Map.of("to", "/api/pets/1"));
+        assertThat(none.isError()).isTrue();
+        assertThat(text(none)).startsWith("HTTP 302");
     }
 
     @Test
@@ -459,6 +513,18 @@ class RestToolsTest {
                 .body();
         assertThat(bad.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
         assertThat(bad.getJsonObject("error").getString("message")).contains("id");
+        JsonObject unknown = gateway.store()
+                .vertx()
+                .eventBus()
+                .<JsonObject>request(
+                        Addresses.upstream("pets"),
+                        new JsonObject()
+                                .put("method", RestServer.DRY_RUN)
+                                .put("params", new JsonObject().put("name", "no_such_tool")))
+                .await()
+                .body();
+        assertThat(unknown.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
+        assertThat(unknown.getJsonObject("error").getString("message")).startsWith("unknown tool no_such_tool");
         assertThat(store.hits("GET /api/secure")).as("a dry run sends nothing").isEqualTo(sent);
     }
 
