@@ -171,6 +171,22 @@ class RestToolsTest {
                                                                 "args",
                                                                 new JsonArray().add(arg("to", "query", "string"))))))
                 .put(
+                        "templated",
+                        rest(base)
+                                .put("env", new JsonObject().put("REGION", "eu-west-hidden"))
+                                .put(
+                                        "tools",
+                                        new JsonArray()
+                                                .add(tool("echo_post", "POST", "/echo")
+                                                        .put("args", new JsonArray().add(arg("q", "body", "string")))
+                                                        .put(
+                                                                "body",
+                                                                "{\"region\": \"{{env \"REGION\"}}\", \"q\":"
+                                                                        + " {{json (default q \"none\")}}}")
+                                                        .put(
+                                                                "response",
+                                                                new JsonObject().put("select", "/data/body")))))
+                .put(
                         "basic",
                         secure(base)
                                 .put(
@@ -496,6 +512,10 @@ class RestToolsTest {
         JsonObject add =
                 dryRun("pets", "add_pet", new JsonObject().put("name", "Rex").put("tags", new JsonArray()));
         assertThat(add.getString("body")).isEqualTo("{\"name\": \"Rex\", \"tags\": []}");
+        assertThat(dryRun("pets", "add_pet", new JsonObject().put("name", "Rex"))
+                        .getString("body"))
+                .as("a missing argument is JSON null")
+                .isEqualTo("{\"name\": \"Rex\", \"tags\": null}");
         assertThat(add.getJsonObject("headers").getString("Content-Type")).isEqualTo("application/json");
         assertThat(add.getJsonObject("headers").getString("X-Static")).isEqualTo("***");
 
@@ -539,6 +559,14 @@ class RestToolsTest {
                 .doesNotContain(PetStore.CLIENT_SECRET);
         assertThat(gateway.get("/api/v1/services/bearer").body())
                 .contains("${env:MCPSTORE_TEST_UNSET_VARIABLE:-petstore-token}");
+    }
+
+    @Test
+    void aTemplateReadsTheServiceEnvWhichTheDryRunRedacts() {
+        assertThat(text(call("templated__echo_post", Map.of("q", "x"))))
+                .isEqualTo("\"{\\\"region\\\": \\\"eu-west-hidden\\\", \\\"q\\\": \\\"x\\\"}\"");
+        assertThat(dryRun("templated", "echo_post", new JsonObject()).getString("body"))
+                .isEqualTo("{\"region\": \"***\", \"q\": \"none\"}");
     }
 
     static JsonObject dryRun(String service, String tool, JsonObject arguments) {
