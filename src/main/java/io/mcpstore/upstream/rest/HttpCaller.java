@@ -78,7 +78,18 @@ final class HttpCaller {
     private final Set<Long> abandoned = new HashSet<>();
     private OAuthTokens tokens;
 
-    HttpCaller(Vertx vertx, HttpClient client, RestConfig rest, boolean allowPrivateNetwork, long timeoutMs) {
+    /** Header names (lower case) that do not follow a redirect to another host. */
+    private final Set<String> credentialHeaders =
+            new HashSet<>(Set.of("authorization", "cookie", "proxy-authorization"));
+
+    HttpCaller(
+            Vertx vertx,
+            HttpClient client,
+            RestConfig rest,
+            Set<String> serviceHeaders,
+            boolean allowPrivateNetwork,
+            long timeoutMs) {
+        serviceHeaders.forEach(h -> credentialHeaders.add(h.toLowerCase(Locale.ROOT)));
         this.vertx = vertx;
         this.client = client;
         this.rest = rest;
@@ -239,7 +250,9 @@ final class HttpCaller {
                         ? HttpMethod.GET
                         : request.method();
                 boolean keepBody = method == request.method() && request.body() != null;
-                return follow(request.to(method, to.toString(), keepBody, sameHost), call, deadline, hops + 1, limit);
+                // To another host go neither the auth nor the service's own headers (secrets, as a rule).
+                Set<String> dropped = sameHost ? Set.of() : credentialHeaders;
+                return follow(request.to(method, to.toString(), keepBody, dropped), call, deadline, hops + 1, limit);
             });
         });
     }

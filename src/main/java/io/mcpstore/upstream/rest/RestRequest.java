@@ -16,14 +16,16 @@ record RestRequest(HttpMethod method, String url, Map<String, String> headers, B
         headers = new LinkedHashMap<>(headers);
     }
 
-    /** The same request to another URL (a redirect), with or without its body and credentials. */
-    RestRequest to(HttpMethod method, String url, boolean keepBody, boolean keepCredentials) {
+    /**
+     * The same request to another URL (a redirect), with or without its body; {@code dropped} (header names in lower
+     * case: the credentials, when the redirect leaves the host) are left out.
+     */
+    RestRequest to(HttpMethod method, String url, boolean keepBody, java.util.Set<String> dropped) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         if (!keepBody) {
             h.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Type") || k.equalsIgnoreCase("Content-Length"));
         }
-        if (!keepCredentials)
-            h.keySet().removeIf(k -> k.equalsIgnoreCase("Authorization") || k.equalsIgnoreCase("Cookie"));
+        h.keySet().removeIf(k -> dropped.contains(k.toLowerCase(java.util.Locale.ROOT)));
         return new RestRequest(method, url, h, keepBody ? body : null);
     }
 

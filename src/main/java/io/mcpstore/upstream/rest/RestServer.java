@@ -61,7 +61,8 @@ public final class RestServer {
                         .setDecompressionSupported(false)
                         .setMaxRedirects(0),
                 new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
-        this.caller = new HttpCaller(vertx, client, rest, service.allowPrivateNetwork(), service.timeoutMs());
+        this.caller = new HttpCaller(
+                vertx, client, rest, service.headers().keySet(), service.allowPrivateNetwork(), service.timeoutMs());
         this.tokens = rest.auth() != null && "oauth2".equals(rest.auth().type())
                 ? new OAuthTokens(caller, rest.auth(), USER_AGENT)
                 : null;
