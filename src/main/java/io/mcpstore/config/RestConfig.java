@@ -38,7 +38,7 @@ public record RestConfig(
 
     /** The keys of a service entry that only a rest service has. */
     static final List<String> SERVICE_KEYS =
-            List.of("baseUrl", "query", "auth", "maxResponseBytes", "redirects", "retry", "tools");
+            List.of("baseUrl", "query", "auth", "maxResponseBytes", "redirects", "retries", "tools");
 
     static final ConfigKeys TOOL_KEYS = ConfigKeys.of(
             "name",
@@ -178,7 +178,7 @@ public record RestConfig(
                     key + ".maxResponseBytes", "must be at most " + ServiceConfig.MAX_MESSAGE_BYTES_LIMIT);
         }
         Redirects redirects = redirects(ServiceConfig.string(json, "redirects", key), key + ".redirects");
-        Retry retry = retry(json.getValue("retry"), key + ".retry");
+        Retry retry = retry(json.getValue("retries"), key + ".retries");
         Object tools = json.getValue("tools");
         if (tools != null && !(tools instanceof JsonArray)) {
             throw new ConfigException(key + ".tools", "must be a list of tools ({name, method, path, args, …})");
@@ -213,7 +213,9 @@ public record RestConfig(
         if (maxResponseBytes != DEFAULT_MAX_RESPONSE_BYTES) json.put("maxResponseBytes", maxResponseBytes);
         if (redirects != Redirects.SAME_HOST) json.put("redirects", redirects.id());
         if (retryGiven) {
-            json.put("retry", new JsonObject().put("attempts", retry.attempts()).put("backoffMs", retry.backoffMs()));
+            json.put(
+                    "retries",
+                    new JsonObject().put("attempts", retry.attempts()).put("backoffMs", retry.backoffMs()));
         }
         json.put(
                 "tools",

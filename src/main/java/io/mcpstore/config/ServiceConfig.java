@@ -110,7 +110,7 @@ public record ServiceConfig(
             "auth",
             "maxResponseBytes",
             "redirects",
-            "retry",
+            "retries",
             "tools");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");

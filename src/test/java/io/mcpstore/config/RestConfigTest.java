@@ -16,7 +16,7 @@ class RestConfigTest {
                 {"transport": "rest", "baseUrl": "http://127.0.0.1:9000/api",
                  "headers": {"Authorization": "Bearer ${env:PETSTORE_TOKEN}"},
                  "query": {"api_key": "k"},
-                 "retry": {"attempts": 2, "backoffMs": 50},
+                 "retries": {"attempts": 2, "backoffMs": 50},
                  "tools": [
                    {"name": "get_pet", "method": "get", "path": "/pets/{id}",
                     "args": [{"name": "id", "in": "path", "type": "integer", "required": true},
@@ -83,8 +83,8 @@ class RestConfigTest {
                 "/tools/1/name|\"get_pet\"|services.petstore.tools[1].name: tool 'get_pet' is defined twice",
                 "/tools/0/args/1/type|\"date\"|services.petstore.tools[0].args[1].type: must be string, integer",
                 "/redirects|\"sometimes\"|services.petstore.redirects: must be same-host, any or none",
-                "/retry/attempts|0|services.petstore.retry.attempts: must be greater than 0",
-                "/retry/tries|2|services.petstore.retry.tries: unknown key",
+                "/retries/attempts|0|services.petstore.retries.attempts: must be greater than 0",
+                "/retries/tries|2|services.petstore.retries.tries: unknown key",
                 "/maxResponseBytes|-1|services.petstore.maxResponseBytes: must not be negative",
                 "/auth|{\"type\": \"basic\", \"username\": \"u\"}|services.petstore.auth.password: is required",
                 "/auth|{\"type\": \"bearer\", \"token\": \"t\", \"password\": \"p\"}|services.petstore.auth.password:"

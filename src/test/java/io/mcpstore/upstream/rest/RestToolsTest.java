@@ -47,7 +47,7 @@ class RestToolsTest {
                         rest(base)
                                 .put("maxResponseBytes", 65536)
                                 .put(
-                                        "retry",
+                                        "retries",
                                         new JsonObject().put("attempts", 3).put("backoffMs", 10))
                                 .put("headers", new JsonObject().put("X-Static", "static-value"))
                                 .put(
