@@ -214,6 +214,31 @@ def main():
                 md.append(f"| {c} | {target} failed: {row['failed'][:160]} | | | | | | | | | | |")
         md.append("")
 
+    if raw.get("s7"):
+        s = summarize_calls(raw["s7"], "mcpstore", ["direct"])
+        result["summary"]["s7"] = s
+        md.append("**S7 REST tool** — a fast JSON API, `GET /api/pets/1` called directly, and as the rest tool "
+                  "`api__get_pet` through MCPStore (`tools/call`; goal: under 0.2 ms added at p50 for one client)")
+        md.append("")
+        md.append("| clients | direct req/s | MCPStore calls/s | ratio | direct p50 ms | MCPStore p50 ms | added p50 ms "
+                  "| direct p99 ms | MCPStore p99 ms | CPU µs per call: API direct / gateway / API behind it | errors |")
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+        rows = {(r["target"], r["clients"]): r for r in s["rows"]}
+        for ratio in s["ratios"]:
+            c = ratio["clients"]
+            d, g = rows.get(("direct", c)), rows.get(("mcpstore", c))
+            if not d or not g:
+                continue
+            md.append(f"| {c} | {fmt(d['rps'])} | {fmt(g['rps'])} | {fmt(ratio['direct']['rps_ratio'])} | "
+                      f"{fmt(d['p50_ms'], 3)} | {fmt(g['p50_ms'], 3)} | {fmt(ratio['direct']['p50_added_ms'], 3)} | "
+                      f"{fmt(d['p99_ms'], 2)} | {fmt(g['p99_ms'], 2)} | "
+                      f"{per_call(d, 'upstream')} / {per_call(g, 'gateway')} / {per_call(g, 'upstream')} | "
+                      f"{d['errors']} / {g['errors']} |")
+        for (target, c), row in sorted(rows.items()):
+            if row.get("failed"):
+                md.append(f"| {c} | {target} failed: {row['failed'][:160]} | | | | | | | | | |")
+        md.append("")
+
     if raw.get("s2"):
         s = summarize_calls(raw["s2"], "mcpstore", ["supergateway", "mcp-proxy", "mcpstore-b"])
         result["summary"]["s2"] = s

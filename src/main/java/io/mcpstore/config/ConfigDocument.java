@@ -180,14 +180,16 @@ public final class ConfigDocument {
     }
 
     /**
-     * The services of {@code document} as the {@code mcpServers} JSON of MCP clients; give it a redacted or exported
-     * document.
+     * The services of {@code document} as the {@code mcpServers} JSON of MCP clients (rest services left out: they
+     * have no server of their own); give it a redacted or exported document.
      */
     public static JsonObject toMcpServers(JsonObject document) {
         JsonObject servers = new JsonObject();
         JsonObject services = document.getJsonObject("services", new JsonObject());
         for (String name : services.fieldNames()) {
             JsonObject e = services.getJsonObject(name);
+            // A rest service is no MCP server a client could reach by itself: only the gateway serves its tools.
+            if ("rest".equals(e.getValue("transport"))) continue;
             JsonObject out = new JsonObject();
             if (e.getValue("command") != null) {
                 out.put("command", e.getValue("command")).put("args", e.getValue("args", new JsonArray()));

@@ -7,7 +7,8 @@
  * io.mcpstore.upstream.SseParser}.
  *
  * <p>Inside, from the wire up: a {@code Transport} moves JSON-RPC messages ({@code StdioTransport} for a child
- * process, {@code StreamableHttpTransport}, legacy {@code SseTransport}); a {@code JsonRpcPeer} correlates requests
+ * process, {@code StreamableHttpTransport}, legacy {@code SseTransport}, and {@code RestTransport}, whose "server" is
+ * the in-process {@link io.mcpstore.upstream.rest.RestServer} turning tool calls into HTTP API calls); a {@code JsonRpcPeer} correlates requests
  * and responses and times calls out; an {@code McpClient} runs the handshake and fetches paginated lists into the
  * {@code Catalog}; the verticle owns the state machine around them. {@code ChildProcesses} makes sure no child
  * process outlives the JVM.

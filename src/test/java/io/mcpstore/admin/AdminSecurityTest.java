@@ -227,7 +227,9 @@ class AdminSecurityTest {
                 "http://169.254.169.254/latest",
                 "http://0.0.0.0:9/mcp",
                 "http://[::1]:9/mcp",
-                "http://[fd00::1]/mcp")) {
+                "http://[fd00::1]/mcp",
+                "http://100.64.0.1/mcp", // shared address space (carrier-grade NAT): a provider's internal network
+                "http://[ff02::1]/mcp")) {
             HttpResponse<String> refused = as(
                     admin,
                     "POST",
@@ -251,6 +253,50 @@ class AdminSecurityTest {
                         .getBoolean("allowPrivateNetwork"))
                 .isTrue();
         assertThat(as(admin, "DELETE", "/services/local", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRestServiceNeedsNoProcessesButItsUrlsAreHeldToThePrivateNetworkRule() {
+        JsonObject tools = new JsonObject()
+                .put("transport", "rest")
+                .put("enabled", false)
+                .put(
+                        "tools",
+                        new JsonArray().add(new JsonObject().put("name", "t").put("path", "/t")));
+        HttpResponse<String> refused = as(
+                operator, "POST", "/services", tools.copy().put("name", "r").put("baseUrl", "http://127.0.0.1:9/api"));
+        assertProblem(refused, 403, "allowPrivateNetwork", null);
+        assertThat(Api.json(refused).getString("detail")).contains("baseUrl").contains("loopback");
+        HttpResponse<String> token = as(
+                operator,
+                "POST",
+                "/services",
+                tools.copy()
+                        .put("name", "r")
+                        .put("baseUrl", "http://93.184.215.14/api")
+                        .put(
+                                "auth",
+                                new JsonObject()
+                                        .put("type", "oauth2")
+                                        .put("tokenUrl", "http://[::ffff:10.0.0.1]/token")
+                                        .put("clientId", "c")
+                                        .put("clientSecret", "s")));
+        assertProblem(token, 403, "allowPrivateNetwork", null);
+        assertThat(Api.json(token).getString("detail"))
+                .contains("auth.tokenUrl")
+                .contains("private");
+        HttpResponse<String> allowed = as(
+                operator,
+                "POST",
+                "/services",
+                tools.copy()
+                        .put("name", "r")
+                        .put("baseUrl", "http://127.0.0.1:9/api")
+                        .put("allowPrivateNetwork", true));
+        assertThat(allowed.statusCode())
+                .as("an operator, without PROCESSES: " + allowed.body())
+                .isEqualTo(201);
+        assertThat(as(admin, "DELETE", "/services/r", null).statusCode()).isEqualTo(200);
     }
 
     @Test

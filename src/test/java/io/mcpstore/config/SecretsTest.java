@@ -81,4 +81,41 @@ class SecretsTest {
                 .hasMessageStartingWith("services.s.url: has '***' in place of a secret but differs");
         assertThat(Placeholders.resolve(back.getString("url"))).isEqualTo("http://u:pw@h/mcp?key=s");
     }
+
+    @Test
+    void aRestServiceKeepsItsQueryKeysAndAuthSecret() {
+        JsonObject entry = new JsonObject()
+                .put("transport", "rest")
+                .put("baseUrl", "https://api.example.com/v1?token=t0")
+                .put("query", new JsonObject().put("api_key", "k1").put("ref", "${env:KEY}"))
+                .put(
+                        "auth",
+                        new JsonObject()
+                                .put("type", "basic")
+                                .put("username", "u")
+                                .put("password", "pw"));
+        JsonObject shown = Secrets.redact(entry);
+        assertThat(shown.getString("baseUrl")).isEqualTo("https://api.example.com/v1?token=***");
+        assertThat(shown.getJsonObject("query").getString("api_key")).isEqualTo("***");
+        assertThat(shown.getJsonObject("query").getString("ref")).isEqualTo("${env:KEY}");
+        assertThat(shown.getJsonObject("auth").getString("password")).isEqualTo("***");
+        assertThat(shown.getJsonObject("auth").getString("username")).isEqualTo("u");
+
+        System.setProperty("mcpstore.secretKey", "k1");
+        JsonObject stored = Secrets.accept(entry, null, "services.s");
+        assertThat(stored.getJsonObject("query").getString("api_key")).startsWith("${enc:");
+        assertThat(stored.getJsonObject("auth").getString("password")).startsWith("${enc:");
+        JsonObject back = Secrets.accept(Secrets.redact(stored), stored, "services.s");
+        assertThat(back).isEqualTo(stored);
+        assertThat(Placeholders.resolve(back.getJsonObject("auth").getString("password")))
+                .isEqualTo("pw");
+        assertThatThrownBy(() -> Secrets.accept(
+                        new JsonObject()
+                                .put(
+                                        "auth",
+                                        new JsonObject().put("type", "bearer").put("token", "***")),
+                        null,
+                        "services.s"))
+                .hasMessageStartingWith("services.s.auth.token: is '***' (redacted) but no value is stored");
+    }
 }

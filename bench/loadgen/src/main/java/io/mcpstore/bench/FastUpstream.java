@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Prints {@code UPSTREAM listening on http://127.0.0.1:PORT} when ready. Tools: {@code echo} (answers its
  * {@code message} argument) and {@code tool_1 … tool_<n-1>} (answer "ok"). GET answers 405: it never sends
- * anything on its own.
+ * anything on its own. {@code GET /api/pets/ID} is a fast REST JSON API for the REST-tool scenario (S7).
  */
 final class FastUpstream extends VerticleBase {
     private static final String SESSION = "Mcp-Session-Id";
@@ -84,6 +84,10 @@ final class FastUpstream extends VerticleBase {
 
     private void handle(HttpServerRequest request) {
         String path = request.path();
+        if (path.startsWith("/api/pets/") && request.method() == HttpMethod.GET) { // S7: a fast REST JSON API
+            request.response().putHeader("Content-Type", "application/json").end(pet(path.substring(10)));
+            return;
+        }
         if (!path.endsWith("/mcp")) {
             request.response().setStatusCode(404).end();
             return;
@@ -152,6 +156,12 @@ final class FastUpstream extends VerticleBase {
                             .put("error", new JsonObject().put("code", -32601).put("message", "Method not found"))
                             .toBuffer());
         }
+    }
+
+    /** {@code GET /api/pets/ID}: one small JSON object, as a REST API answers (S7). */
+    private static Buffer pet(String id) {
+        String n = id.matches("\\d{1,9}") ? id : "0";
+        return Buffer.buffer("{\"data\":{\"id\":" + n + ",\"name\":\"Rex\",\"status\":\"available\",\"tags\":[\"dog\"]}}");
     }
 
     private JsonObject page(JsonObject params) {

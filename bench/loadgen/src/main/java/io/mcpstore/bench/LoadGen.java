@@ -36,7 +36,8 @@ final class LoadGen {
      * runs taken moments apart), each with fresh sessions. With {@code --pid}, the CPU each process used during the
      * measured window is reported beside the figures. {@code ENV} names an environment variable holding a bearer
      * credential (an API key) that target's sessions send on every request; it is read from the environment so that
-     * it never shows in the process list.
+     * it never shows in the process list. {@code TOOL} {@code -} makes the target plain HTTP, not MCP: each call is
+     * a GET of {@code URL} answered 200 (S7's direct calls of a REST API).
      */
     static void calls(Args args) throws Exception {
         List<String[]> targets = new ArrayList<>();
@@ -173,7 +174,7 @@ final class LoadGen {
         List<Future<McpSession>> ready = new ArrayList<>();
         String bearer = target.length > 3 ? target[3] : null;
         while (sessions.size() + ready.size() < clients)
-            ready.add(new McpSession(http, target[1], bearer).initialize());
+            ready.add(new McpSession(http, target[1], bearer, target.length > 2 && target[2].equals("-")).initialize());
         Future.all(ready).await(60, TimeUnit.SECONDS);
         for (Future<McpSession> f : ready) sessions.add(f.result());
     }

@@ -44,6 +44,8 @@ final class McpSession {
     private volatile long lastCallId;
     /** No call of the load loop in flight. */
     volatile boolean idle = true;
+    /** A plain HTTP client of a REST API instead (S7's direct target): each call is one GET of the URL, 200 expected. */
+    private final boolean plainGet;
 
     McpSession(HttpClient http, String url) {
         this(http, url, null);
@@ -51,13 +53,19 @@ final class McpSession {
 
     /** A session that sends {@code bearer} (an API key or token) as {@code Authorization: Bearer} on every request. */
     McpSession(HttpClient http, String url, String bearer) {
+        this(http, url, bearer, false);
+    }
+
+    /** {@code plainGet}: not MCP at all, but a GET of {@code url} per call (the URL's query kept). */
+    McpSession(HttpClient http, String url, String bearer, boolean plainGet) {
+        this.plainGet = plainGet;
         this.http = http;
         this.authorization = bearer == null ? null : "Bearer " + bearer;
         this.context = vertx.getOrCreateContext();
         URI uri = URI.create(url);
         this.host = uri.getHost();
         this.port = uri.getPort();
-        this.path = uri.getRawPath();
+        this.path = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
     }
 
     String id() {
@@ -73,6 +81,7 @@ final class McpSession {
     }
 
     private Future<McpSession> doInitialize() {
+        if (plainGet) return Future.succeededFuture(this);
         String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROTOCOL + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpstore-bench\",\"version\":\"1\"}}}";
         return post(Buffer.buffer(body)).compose(r -> {
@@ -119,6 +128,11 @@ final class McpSession {
     private Future<Boolean> doCall(String paramsJson) {
         long id = nextId++;
         lastCallId = id;
+        if (plainGet) {
+            RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(path)
+                    .putHeader("Accept", "application/json");
+            return http.request(get).compose(req -> req.send()).compose(r -> r.body().map(b -> r.statusCode() == 200));
+        }
         Buffer body = Buffer.buffer(96 + paramsJson.length())
                 .appendString("{\"jsonrpc\":\"2.0\",\"id\":")
                 .appendString(Long.toString(id))
@@ -158,7 +172,7 @@ final class McpSession {
     }
 
     Future<Void> close() {
-        if (sessionId == null) return Future.succeededFuture();
+        if (plainGet || sessionId == null) return Future.succeededFuture();
         return onContext(() -> http.request(options(HttpMethod.DELETE))
                 .compose(req -> req.send())
                 .compose(r -> r.body().<Void>mapEmpty()));
