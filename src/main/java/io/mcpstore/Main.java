@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The command line: {@code mcpstore [serve] [--config FILE] [--host H] [--port N]}, and {@code service}, {@code tool},
- * {@code config}, {@code login}, {@code key}, {@code user}, {@code audit} commands that talk to a running gateway's admin API.
+ * {@code config}, {@code login}, {@code key}, {@code user}, {@code audit} commands that talk to a running gateway's admin API;
+ * {@code petstore} runs the demo REST API.
  */
 @Command(
         name = "mcpstore",
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
             LoginCommand.WhoAmI.class,
             KeyCommand.class,
             UserCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            Main.PetStoreCommand.class
         })
 public final class Main implements Callable<Integer> {
 
@@ -121,6 +123,24 @@ public final class Main implements Callable<Integer> {
             System.out.println("MCPStore listening on " + gateway.url());
             System.out.flush();
             Thread.currentThread().join();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "petstore",
+            mixinStandardHelpOptions = true,
+            description = "Run the demo pet-store HTTP API (under /api) to try REST tools and the OpenAPI import.")
+    static final class PetStoreCommand implements Callable<Integer> {
+        @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE})")
+        String host = "127.0.0.1";
+
+        @Option(names = "--port", description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE})")
+        int port = 9000;
+
+        @Override
+        public Integer call() throws Exception {
+            io.mcpstore.demo.PetStore.run(host, port);
             return 0;
         }
     }

@@ -5,10 +5,10 @@ import io.mcpstore.security.Permission;
 import io.mcpstore.security.Principal;
 import io.mcpstore.security.SecurityConfig;
 import io.mcpstore.security.ToolPatterns;
+import io.mcpstore.upstream.rest.PrivateNetwork;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -55,18 +55,31 @@ final class ServiceRules {
             }
             return Future.succeededFuture();
         }
-        Object url = entry.getValue("url");
-        if (!security.enabled()
-                || !(url instanceof String u)
-                || Boolean.TRUE.equals(entry.getValue("allowPrivateNetwork"))) return Future.succeededFuture();
-        return vertx.executeBlocking(() -> privateAddress(u)).compose(reason -> {
-            if (reason == null) return Future.succeededFuture();
-            return Future.failedFuture(new Problem(
-                    403,
-                    "service '" + name + "': url " + Secrets.redactUrl(u) + " " + reason
-                            + "; set allowPrivateNetwork: true on the service to allow it",
-                    new JsonObject().put("field", "allowPrivateNetwork")));
-        });
+        if (!security.enabled() || Boolean.TRUE.equals(entry.getValue("allowPrivateNetwork"))) {
+            return Future.succeededFuture();
+        }
+        // A rest service's baseUrl and token endpoint are checked like an HTTP service's url (and again on every
+        // call, after DNS, by the rest transport itself).
+        List<String[]> urls = new java.util.ArrayList<>();
+        for (String field : List.of("url", "baseUrl")) {
+            if (entry.getValue(field) instanceof String u) urls.add(new String[] {field, u});
+        }
+        if (entry.getValue("auth") instanceof JsonObject auth && auth.getValue("tokenUrl") instanceof String u) {
+            urls.add(new String[] {"auth.tokenUrl", u});
+        }
+        Future<Void> checked = Future.succeededFuture();
+        for (String[] url : urls) {
+            checked = checked.compose(v -> vertx.executeBlocking(() -> privateAddress(url[1]))
+                    .compose(reason -> {
+                        if (reason == null) return Future.succeededFuture();
+                        return Future.failedFuture(new Problem(
+                                403,
+                                "service '" + name + "': " + url[0] + " " + Secrets.redactUrl(url[1]) + " " + reason
+                                        + "; set allowPrivateNetwork: true on the service to allow it",
+                                new JsonObject().put("field", "allowPrivateNetwork")));
+                    }));
+        }
+        return checked;
     }
 
     /** Empty allows any; otherwise some glob matches the command as written or its file name. */
@@ -127,11 +140,6 @@ final class ServiceRules {
     }
 
     private static String kind(InetAddress a) {
-        if (a.isAnyLocalAddress()) return "unspecified";
-        if (a.isLoopbackAddress()) return "loopback";
-        if (a.isLinkLocalAddress()) return "link-local";
-        if (a.isSiteLocalAddress()) return "private";
-        if (a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc) return "private (unique local)";
-        return null;
+        return PrivateNetwork.kind(a);
     }
 }

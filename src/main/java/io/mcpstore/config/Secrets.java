@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * {@code ***} sent back keeps the stored value, an {@code ${enc:…}} must open with this gateway's key, literals are
  * sealed when a key is set).
  *
- * <p>The secret parts: every {@code env} and {@code headers} value; in a URL ({@code url}, or an argument that is a
- * URL) the user info and every query value; in {@code args}, the value of a secret-named option ({@code
+ * <p>The secret parts: every {@code env}, {@code headers} and {@code query} value; a rest service's {@code auth}
+ * password, token and clientSecret; in a URL ({@code url}, {@code baseUrl}, an auth {@code tokenUrl}, or an argument
+ * that is a URL) the user info and every query value; in {@code args}, the value of a secret-named option ({@code
  * --api-key=…}, {@code GITHUB_TOKEN=…}) and the argument after one given alone ({@code --token …}). A name is secret
  * when one of its words ({@code -}, {@code _} or {@code .} separated) is token, secret, password, passwd, pass, pwd,
  * passphrase, key, apikey, auth, authorization, credential(s), bearer or pat, or ends in token, secret, password or
@@ -54,6 +55,10 @@ public final class Secrets {
             "credentials",
             "bearer",
             "pat");
+    /** The entry's fields that hold a URL, and those that hold a map whose every value is a secret. */
+    private static final List<String> URL_FIELDS = List.of("url", "baseUrl");
+
+    private static final List<String> MAP_FIELDS = List.of("env", "headers", "query");
     private static final List<String> SECRET_ENDINGS = List.of("token", "secret", "password", "apikey");
 
     // ---- what leaves the gateway
@@ -100,8 +105,29 @@ public final class Secrets {
     public static JsonObject accept(JsonObject given, JsonObject stored, String key) {
         JsonObject out = given.copy();
         JsonObject old = stored == null ? new JsonObject() : stored;
-        if (out.getValue("url") instanceof String url && redactedIn(f -> url(url, f))) {
-            out.put("url", restored(url, old.getValue("url") instanceof String s ? s : null, key + ".url"));
+        for (String field : URL_FIELDS) {
+            if (out.getValue(field) instanceof String url && redactedIn(f -> url(url, f))) {
+                out.put(field, restored(url, old.getValue(field) instanceof String s ? s : null, key + "." + field));
+            }
+        }
+        if (out.getValue("auth") instanceof JsonObject auth) {
+            JsonObject storedAuth = old.getValue("auth") instanceof JsonObject a ? a : new JsonObject();
+            JsonObject restored = auth.copy();
+            for (String field : RestConfig.Auth.SECRET_FIELDS) {
+                if (!REDACTED.equals(auth.getValue(field))) continue;
+                Object s = storedAuth.getValue(field);
+                if (s == null) throw nothingStored(key + ".auth." + field);
+                restored.put(field, s);
+            }
+            if (restored.getValue("tokenUrl") instanceof String url && redactedIn(f -> url(url, f))) {
+                restored.put(
+                        "tokenUrl",
+                        restored(
+                                url,
+                                storedAuth.getValue("tokenUrl") instanceof String s ? s : null,
+                                key + ".auth.tokenUrl"));
+            }
+            out.put("auth", restored);
         }
         if (out.getValue("args") instanceof JsonArray args) {
             List<String> given0 = strings(args);
@@ -121,7 +147,7 @@ public final class Secrets {
             }
             out.put("args", restored);
         }
-        for (String field : List.of("env", "headers")) {
+        for (String field : MAP_FIELDS) {
             if (!(out.getValue(field) instanceof JsonObject values)) continue;
             JsonObject storedValues = old.getValue(field) instanceof JsonObject o ? o : new JsonObject();
             JsonObject restored = new JsonObject();
@@ -144,15 +170,20 @@ public final class Secrets {
     /** Every {@code ${enc:…}} in the entry opens with this gateway's key, else an error naming the key and why. */
     private static void opens(JsonObject entry, String key) {
         SecretBox box = SecretBox.current();
-        for (String field : List.of("command", "url", "cwd")) {
+        for (String field : List.of("command", "url", "cwd", "baseUrl")) {
             if (entry.getValue(field) instanceof String s) opens(s, box, key + "." + field);
+        }
+        if (entry.getValue("auth") instanceof JsonObject auth) {
+            auth.forEach(e -> {
+                if (e.getValue() instanceof String s) opens(s, box, key + ".auth." + e.getKey());
+            });
         }
         if (entry.getValue("args") instanceof JsonArray args) {
             for (int i = 0; i < args.size(); i++) {
                 if (args.getValue(i) instanceof String s) opens(s, box, key + ".args[" + i + "]");
             }
         }
-        for (String field : List.of("env", "headers")) {
+        for (String field : MAP_FIELDS) {
             if (!(entry.getValue(field) instanceof JsonObject values)) continue;
             values.forEach(e -> {
                 if (e.getValue() instanceof String s) opens(s, box, key + "." + field + "." + e.getKey());
@@ -202,6 +233,11 @@ public final class Secrets {
 
     // ---- finding the parts
 
+    /** A configured value (a header, a query value) as shown: a reference as written, anything else {@code ***}. */
+    public static String redactValue(String part) {
+        return redactPart(part);
+    }
+
     private static String redactPart(String part) {
         return part.isEmpty() || isReference(part) ? part : REDACTED;
     }
@@ -213,7 +249,17 @@ public final class Secrets {
     /** The entry with {@code f} applied to each secret part of its url, args, env and headers. */
     private static JsonObject walk(JsonObject entry, UnaryOperator<String> f) {
         JsonObject out = entry.copy();
-        if (out.getValue("url") instanceof String url) out.put("url", url(url, f));
+        for (String field : URL_FIELDS) {
+            if (out.getValue(field) instanceof String url) out.put(field, url(url, f));
+        }
+        if (out.getValue("auth") instanceof JsonObject auth) {
+            JsonObject changed = auth.copy();
+            for (String field : RestConfig.Auth.SECRET_FIELDS) {
+                if (changed.getValue(field) instanceof String s) changed.put(field, f.apply(s));
+            }
+            if (changed.getValue("tokenUrl") instanceof String url) changed.put("tokenUrl", url(url, f));
+            out.put("auth", changed);
+        }
         if (out.getValue("args") instanceof JsonArray args) {
             List<String> changed = args(strings(args), f);
             JsonArray list = new JsonArray();
@@ -222,7 +268,7 @@ public final class Secrets {
             }
             out.put("args", list);
         }
-        for (String field : List.of("env", "headers")) {
+        for (String field : MAP_FIELDS) {
             if (!(out.getValue(field) instanceof JsonObject values)) continue;
             JsonObject changed = new JsonObject();
             values.forEach(e -> changed.put(e.getKey(), e.getValue() instanceof String s ? f.apply(s) : e.getValue()));

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * One upstream service, as a {@code services} entry reads: the {@code mcpServers} shape MCP clients use ({@code
  * command}/{@code args}/{@code env} for stdio, {@code url}/{@code headers} for HTTP) plus gateway settings.
  * {@code allowPrivateNetwork} lets a service created through the admin API (with security on) point at a loopback,
- * private or link-local address; a service in the config file needs no such permission.
+ * private or link-local address; a service in the config file needs no such permission. A {@code transport: rest}
+ * service has no server to connect to: its tools are HTTP calls ({@link #rest()}, see {@link RestConfig}).
  */
 public record ServiceConfig(
         String name,
@@ -32,7 +33,8 @@ public record ServiceConfig(
         boolean inheritEnv,
         List<Root> roots,
         boolean allowPrivateNetwork,
-        boolean auditArguments) {
+        boolean auditArguments,
+        RestConfig rest) {
 
     /**
      * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
@@ -48,7 +50,9 @@ public record ServiceConfig(
     public enum Transport {
         STDIO("stdio"),
         STREAMABLE_HTTP("streamable-http"),
-        SSE("sse");
+        SSE("sse"),
+        /** HTTP API calls as tools ({@link RestConfig}), served in the gateway itself. */
+        REST("rest");
 
         private final String id;
 
@@ -69,7 +73,7 @@ public record ServiceConfig(
                 case "http", "streamableHttp", "streamable_http", "streamable" -> STREAMABLE_HTTP;
                 default ->
                     throw new ConfigException(
-                            key, "unknown transport '" + value + "' (expected stdio, streamable-http or sse)");
+                            key, "unknown transport '" + value + "' (expected stdio, streamable-http, sse or rest)");
             };
         }
     }
@@ -100,7 +104,14 @@ public record ServiceConfig(
             "inheritEnv",
             "roots",
             "allowPrivateNetwork",
-            "auditArguments");
+            "auditArguments",
+            "baseUrl",
+            "query",
+            "auth",
+            "maxResponseBytes",
+            "redirects",
+            "retry",
+            "tools");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -114,6 +125,10 @@ public record ServiceConfig(
 
     public boolean isStdio() {
         return transport == Transport.STDIO;
+    }
+
+    public boolean isRest() {
+        return transport == Transport.REST;
     }
 
     /**
@@ -130,14 +145,34 @@ public record ServiceConfig(
         String url = string(json, "url", key);
         String declared = string(json, "transport", key);
         if (declared == null) declared = string(json, "type", key); // the mcpServers spelling
-        if (command != null && url != null) {
+        boolean rest = declared != null && Transport.parse(key + ".transport", declared) == Transport.REST;
+        if (rest) {
+            if (command != null)
+                throw new ConfigException(key + ".command", "is not for a rest service (give baseUrl)");
+            if (url != null) {
+                throw new ConfigException(key + ".url", "is not for a rest service: give the API's URL as baseUrl");
+            }
+            if (json.containsKey("args")) {
+                throw new ConfigException(key + ".args", "is not for a rest service (each tool has its own args)");
+            }
+        } else {
+            for (String restKey : RestConfig.SERVICE_KEYS) {
+                if (json.containsKey(restKey)) {
+                    throw new ConfigException(key + "." + restKey, "is only for a rest service (transport: rest)");
+                }
+            }
+        }
+        if (!rest && command != null && url != null) {
             throw new ConfigException(key, "give either 'command' (stdio) or 'url' (HTTP), not both");
         }
-        if (command == null && url == null) {
-            throw new ConfigException(key, "needs 'command' (a stdio server) or 'url' (an HTTP server)");
+        if (!rest && command == null && url == null) {
+            throw new ConfigException(
+                    key, "needs 'command' (a stdio server), 'url' (an HTTP server) or transport: rest with a baseUrl");
         }
         Transport transport;
-        if (command != null) {
+        if (rest) {
+            transport = Transport.REST;
+        } else if (command != null) {
             transport = declared == null ? Transport.STDIO : Transport.parse(key + ".transport", declared);
             if (transport != Transport.STDIO) {
                 throw new ConfigException(key + ".transport", "'" + declared + "' needs a 'url', not a 'command'");
@@ -175,12 +210,13 @@ public record ServiceConfig(
         if (!(auditArguments instanceof Boolean)) {
             throw new ConfigException(key + ".auditArguments", "must be true or false");
         }
+        Map<String, String> env = stringMap(json, "env", key);
         return new ServiceConfig(
                 name,
                 transport,
                 command,
                 stringList(json, "args", key),
-                stringMap(json, "env", key),
+                env,
                 string(json, "cwd", key),
                 url,
                 stringMap(json, "headers", key),
@@ -192,7 +228,8 @@ public record ServiceConfig(
                 (Boolean) inheritEnv,
                 roots(json, key),
                 (Boolean) allowPrivate,
-                (Boolean) auditArguments);
+                (Boolean) auditArguments,
+                rest ? RestConfig.fromJson(json, env, key) : null);
     }
 
     /**
@@ -218,6 +255,7 @@ public record ServiceConfig(
         if (inheritEnv) json.put("inheritEnv", true);
         if (allowPrivateNetwork) json.put("allowPrivateNetwork", true);
         if (auditArguments) json.put("auditArguments", true);
+        if (rest != null) rest.writeTo(json);
         return json;
     }
 
@@ -233,7 +271,7 @@ public record ServiceConfig(
      * Checks the URL's shape, with each reference ({@code ${env:…}}, {@code ${enc:…}}: resolved when the upstream
      * starts) standing for a plain word; messages show it redacted (see {@link Secrets}).
      */
-    private static void validateUrl(String url, String key) {
+    static void validateUrl(String url, String key) {
         String shown = Secrets.redactUrl(url);
         try {
             URI uri = new URI(REFERENCE.matcher(url).replaceAll("x"));
@@ -284,13 +322,13 @@ public record ServiceConfig(
         throw new ConfigException(key + "." + field, "must be a string");
     }
 
-    private static long positiveLong(JsonObject json, String field, long dflt, String key) {
+    static long positiveLong(JsonObject json, String field, long dflt, String key) {
         long v = nonNegativeLong(json, field, dflt, key);
         if (v == 0) throw new ConfigException(key + "." + field, "must be greater than 0");
         return v;
     }
 
-    private static long nonNegativeLong(JsonObject json, String field, long dflt, String key) {
+    static long nonNegativeLong(JsonObject json, String field, long dflt, String key) {
         Object v = json.getValue(field);
         if (v == null) return dflt;
         long n;
@@ -305,7 +343,7 @@ public record ServiceConfig(
         return n;
     }
 
-    private static List<String> stringList(JsonObject json, String field, String key) {
+    static List<String> stringList(JsonObject json, String field, String key) {
         Object v = json.getValue(field);
         if (v == null) return List.of();
         if (!(v instanceof JsonArray array)) throw new ConfigException(key + "." + field, "must be a list of strings");
@@ -320,7 +358,7 @@ public record ServiceConfig(
         return out;
     }
 
-    private static Map<String, String> stringMap(JsonObject json, String field, String key) {
+    static Map<String, String> stringMap(JsonObject json, String field, String key) {
         Object v = json.getValue(field);
         if (v == null) return Map.of();
         if (!(v instanceof JsonObject obj)) throw new ConfigException(key + "." + field, "must be a map of strings");

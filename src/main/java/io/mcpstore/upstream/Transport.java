@@ -52,6 +52,7 @@ interface Transport {
             case STDIO -> new StdioTransport(vertx, service);
             case STREAMABLE_HTTP -> new StreamableHttpTransport(vertx, service);
             case SSE -> new SseTransport(vertx, service);
+            case REST -> new RestTransport(vertx, service);
         };
     }
 }
