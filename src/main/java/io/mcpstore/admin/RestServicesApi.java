@@ -261,7 +261,8 @@ final class RestServicesApi extends Resource {
                     400,
                     "service '" + name + "' is a " + sc.transport().id() + " service; dry-run is for rest services");
         }
-        JsonObject body = ctx.body().length() == 0 ? new JsonObject() : AdminHttp.body(ctx);
+        String text = ctx.body().asString();
+        JsonObject body = text == null || text.isBlank() ? new JsonObject() : AdminHttp.body(ctx);
         Object arguments = body.getValue("arguments", new JsonObject());
         if (!(arguments instanceof JsonObject args)) throw Problem.badRequest("arguments", "must be an object");
         if (!toolNames(sc).contains(tool)) {

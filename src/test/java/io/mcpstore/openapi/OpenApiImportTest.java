@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcpstore.config.ConfigException;
+import io.mcpstore.config.ServiceConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -458,5 +459,23 @@ class OpenApiImportTest {
         }
         doc.append("    L12: {type: string}\n");
         assertThat(refused(doc.toString()).getMessage()).contains("expand to more than");
+    }
+
+    @Test
+    void everyImportedEntryIsAValidRestService() throws Exception {
+        String petstore;
+        try (InputStream in = io.mcpstore.demo.PetStore.class.getResourceAsStream("petstore-openapi.yaml")) {
+            petstore = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String text : List.of(
+                resource("swagger-petstore-3.yaml"),
+                resource("library-refs.yaml"),
+                resource("events-3.1.json"),
+                petstore)) {
+            OpenApiImport.Result r = convert(text, null, null, "http://127.0.0.1:9/openapi.yaml");
+            ServiceConfig sc = ServiceConfig.fromJson("svc", r.service().copy(), "services.svc");
+            assertThat(sc.transport().id()).isEqualTo("rest");
+            assertThat(sc.toJson().getJsonArray("tools")).hasSize(r.tools().size());
+        }
     }
 }
