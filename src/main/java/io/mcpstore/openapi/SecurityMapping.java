@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The security schemes a document requires, as a rest service's {@code auth}, {@code headers} and {@code query},
@@ -21,6 +23,8 @@ import java.util.Set;
  * a warning.
  */
 final class SecurityMapping {
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+):-}");
+
     JsonObject auth;
     final JsonObject headers = new JsonObject();
     final JsonObject query = new JsonObject();
@@ -98,6 +102,18 @@ final class SecurityMapping {
                 default -> warnings.add("security: scheme '" + name + "' of type '" + type + "' is not supported");
             }
         });
+        // The variables of what was mapped (a scheme refused for a second auth leaves none).
+        Set<String> variables = new LinkedHashSet<>();
+        List<JsonObject> mapped = new ArrayList<>(List.of(headers, query));
+        if (auth != null) mapped.add(0, auth);
+        Matcher m =
+                ENV_REFERENCE.matcher(mapped.stream().map(JsonObject::encode).reduce("", String::concat));
+        while (m.find()) variables.add(m.group(1));
+        if (!variables.isEmpty()) {
+            warnings.add("security: the credentials are references to the environment variables "
+                    + String.join(", ", variables) + " of the gateway (empty until set); set them, or replace the"
+                    + " references in the service's auth, headers or query (e.g. with ${enc:…} secrets)");
+        }
     }
 
     private void apiKey(String name, JsonObject s) {

@@ -272,7 +272,10 @@ class OpenApiImportTest {
                 .anySatisfy(w -> assertThat(w).contains("bearerAuth").contains("one auth"))
                 .anySatisfy(w -> assertThat(w).contains("cookieKey").contains("cookie"))
                 .anySatisfy(w -> assertThat(w).contains("authorizationCode"))
-                .anySatisfy(w -> assertThat(w).contains("the first is used"));
+                .anySatisfy(w -> assertThat(w).contains("the first is used"))
+                .anySatisfy(w -> assertThat(w)
+                        .contains("SVC_BASICAUTH_USERNAME, SVC_BASICAUTH_PASSWORD, SVC_APIKEYQUERY")
+                        .contains("empty until set"));
     }
 
     @Test
