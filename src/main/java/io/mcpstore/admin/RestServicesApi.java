@@ -9,6 +9,7 @@ import io.mcpstore.security.AuditTrail;
 import io.mcpstore.security.AuthGate;
 import io.mcpstore.security.Principal;
 import io.mcpstore.security.SecurityConfig;
+import io.mcpstore.upstream.rest.RestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,7 +39,6 @@ final class RestServicesApi extends Resource {
     static final int MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
 
     static final long FETCH_TIMEOUT_MS = 15_000;
-    static final String DRY_RUN_METHOD = "mcpstore/dry-run";
     /** What the request names besides the service's own options. */
     private static final Set<String> IMPORT_KEYS = Set.of("name", "document", "url", "include", "baseUrl", "dryRun");
     /** What the document decides. */
@@ -256,7 +256,7 @@ final class RestServicesApi extends Resource {
         String name = ctx.pathParam("name");
         String tool = ctx.pathParam("tool");
         ServiceConfig sc = current.service(name);
-        if (!"rest".equals(sc.transport().id())) {
+        if (sc.transport() != ServiceConfig.Transport.REST) {
             throw new Problem(
                     400,
                     "service '" + name + "' is a " + sc.transport().id() + " service; dry-run is for rest services");
@@ -270,7 +270,7 @@ final class RestServicesApi extends Resource {
         }
         Principal principal = principal(ctx);
         JsonObject ask = new JsonObject()
-                .put("method", DRY_RUN_METHOD)
+                .put("method", RestServer.DRY_RUN)
                 .put("params", new JsonObject().put("name", tool).put("arguments", args));
         Future<JsonObject> result = bus.upstream(name, ask, AdminBus.STATUS_TIMEOUT_MS)
                 .compose(reply -> {
