@@ -39,6 +39,7 @@ final class AdminAccess {
             new Rule(GET, "/auth/me", null),
             new Rule(GET, "/services", Permission.READ),
             new Rule(POST, "/services", Permission.WRITE),
+            new Rule(POST, "/services/import-openapi", Permission.WRITE),
             new Rule(GET, "/services/:name", Permission.READ),
             new Rule(PUT, "/services/:name", Permission.WRITE),
             new Rule(DELETE, "/services/:name", Permission.WRITE),
@@ -46,6 +47,8 @@ final class AdminAccess {
             new Rule(POST, "/services/:name/restart", Permission.WRITE),
             new Rule(POST, "/services/:name/stop", Permission.WRITE),
             new Rule(POST, "/services/:name/start", Permission.WRITE),
+            // Renders a request without sending it; what it shows is redacted as the config is. Like a call.
+            new Rule(POST, "/services/:name/tools/:tool/dry-run", Permission.CALL_TOOLS),
             new Rule(GET, "/tools", Permission.READ),
             new Rule(POST, "/tools/call", Permission.CALL_TOOLS),
             new Rule(POST, "/tools/batch", Permission.CALL_TOOLS),

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * The admin REST API, mounted by the router at {@code /api/v1}: the route table, and in front of every route the
  * gate ({@link AuthGate#admin} with the {@link AdminAccess} table), the body limit, the content-type guard and a fresh
- * read of the config. Each resource has its handler class ({@link ServicesApi}, {@link AppsApi}, {@link ToolsApi},
+ * read of the config. Each resource has its handler class ({@link ServicesApi}, {@link RestServicesApi}, {@link AppsApi}, {@link ToolsApi},
  * {@link ConfigApi}, {@link AuthApi}, {@link UsersApi}, {@link KeysApi}, {@link AuditApi}); they share one bus client ({@link AdminBus})
  * and one failure edge ({@link FailureHandler}), so every error is an RFC 9457 problem document. The config store's
  * revision is the API's {@code ETag}.
@@ -32,6 +32,7 @@ public final class AdminApi {
     private final CurrentConfig current;
     private final Buffer openapi;
     private final ServicesApi services;
+    private final RestServicesApi restServices;
     private final AppsApi apps;
     private final ToolsApi tools;
     private final ConfigApi config;
@@ -57,6 +58,7 @@ public final class AdminApi {
         this.openapi = openapi;
         ServiceRules rules = new ServiceRules(vertx);
         this.services = new ServicesApi(bus, current, catalogs, rules);
+        this.restServices = new RestServicesApi(bus, current, vertx, rules, gate);
         this.apps = new AppsApi(bus, current);
         this.tools = new ToolsApi(bus, current, catalogs, gate);
         this.config = new ConfigApi(bus, current, rules);
@@ -108,7 +110,8 @@ public final class AdminApi {
     }
 
     public Future<Void> close() {
-        return changes == null ? Future.succeededFuture() : changes.unregister();
+        Future<Void> unregistered = changes == null ? Future.succeededFuture() : changes.unregister();
+        return Future.join(unregistered, restServices.close()).mapEmpty();
     }
 
     private Router routes(long maxBodyBytes) {
@@ -122,6 +125,7 @@ public final class AdminApi {
 
         r.get("/services").handler(services::list);
         r.post("/services").handler(services::create);
+        r.post("/services/import-openapi").handler(restServices::importOpenApi);
         r.get("/services/:name").handler(services::get);
         r.put("/services/:name").handler(services::put);
         r.delete("/services/:name").handler(services::delete);
@@ -129,6 +133,7 @@ public final class AdminApi {
         r.post("/services/:name/restart").handler(services::restart);
         r.post("/services/:name/stop").handler(services::stop);
         r.post("/services/:name/start").handler(services::start);
+        r.post("/services/:name/tools/:tool/dry-run").handler(restServices::dryRun);
 
         r.get("/tools").handler(tools::list);
         r.post("/tools/call").handler(tools::call);

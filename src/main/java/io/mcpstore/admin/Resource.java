@@ -49,24 +49,25 @@ abstract class Resource {
 
     /** A change answered as {@code {revision, changed}} (and the service, for a service change). */
     void update(RoutingContext ctx, JsonObject op, int status) {
-        change(ctx, op)
-                .map(reply -> {
-                    JsonObject out = new JsonObject()
-                            .put("revision", reply.getLong("revision"))
-                            .put("changed", reply.getBoolean("changed"));
-                    String name = op.getString("name");
-                    JsonObject config = reply.getJsonObject("config", new JsonObject());
-                    JsonObject services = config.getJsonObject("services", new JsonObject());
-                    if (op.getString("op").startsWith("service.") && services.getJsonObject(name) != null) {
-                        out.put(
-                                "service",
-                                ConfigDocument.redact(services.getJsonObject(name))
-                                        .put("name", name));
-                    }
-                    return out;
-                })
-                .onSuccess(out -> AdminHttp.json(ctx, status, out))
-                .onFailure(ctx::fail);
+        updated(ctx, op).onSuccess(out -> AdminHttp.json(ctx, status, out)).onFailure(ctx::fail);
+    }
+
+    /** The answer {@link #update} sends, for a handler that adds to it. */
+    Future<JsonObject> updated(RoutingContext ctx, JsonObject op) {
+        return change(ctx, op).map(reply -> {
+            JsonObject out = new JsonObject()
+                    .put("revision", reply.getLong("revision"))
+                    .put("changed", reply.getBoolean("changed"));
+            String name = op.getString("name");
+            JsonObject config = reply.getJsonObject("config", new JsonObject());
+            JsonObject services = config.getJsonObject("services", new JsonObject());
+            if (op.getString("op").startsWith("service.") && services.getJsonObject(name) != null) {
+                out.put(
+                        "service",
+                        ConfigDocument.redact(services.getJsonObject(name)).put("name", name));
+            }
+            return out;
+        });
     }
 
     /** Answers {@code status} with the future's JSON, or fails the request with its problem. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mcpstore service list|add|remove|restart|start|stop|status}. */
+/** {@code mcpstore service list|add|import-openapi|remove|restart|start|stop|status}. */
 @Command(
         name = "service",
         mixinStandardHelpOptions = true,
@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ServiceCommand.List.class,
             ServiceCommand.Add.class,
+            ServiceCommand.ImportOpenApi.class,
             ServiceCommand.Remove.class,
             ServiceCommand.Restart.class,
             ServiceCommand.Start.class,
@@ -113,6 +114,83 @@ public final class ServiceCommand {
                 spec.commandLine()
                         .getOut()
                         .println("Added service '" + name + "' (revision " + reply.getLong("revision") + ")");
+            });
+        }
+    }
+
+    @Command(
+            name = "import-openapi",
+            mixinStandardHelpOptions = true,
+            description = "Add a rest service from an OpenAPI 3.0/3.1 document (a file, sent as its text, or an"
+                    + " http(s) URL the gateway fetches): one tool per operation.")
+    static final class ImportOpenApi implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE|URL", description = "The OpenAPI document (JSON or YAML)")
+        String source;
+
+        @Option(names = "--name", required = true, description = "The new service's name")
+        String name;
+
+        @Option(names = "--include", split = ",", description = "Only these operationIds (comma-separated)")
+        java.util.List<String> include;
+
+        @Option(names = "--base-url", description = "Where calls go (default: the document's first server)")
+        String baseUrl;
+
+        @Option(names = "--allow-private-network", description = "Allow a loopback or private address")
+        boolean allowPrivateNetwork;
+
+        @Option(names = "--header", description = "NAME=VALUE sent with every call (repeat)")
+        Map<String, String> headers;
+
+        @Option(names = "--timeout-ms", description = "Per-call timeout")
+        Long timeoutMs;
+
+        @Option(names = "--dry-run", description = "Show the service that would be created; create nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject body = new JsonObject().put("name", name);
+                if (source.startsWith("http://") || source.startsWith("https://")) {
+                    body.put("url", source);
+                } else {
+                    java.nio.file.Path file = java.nio.file.Path.of(source);
+                    if (!java.nio.file.Files.isRegularFile(file)) {
+                        throw new AdminClient.Failure(source + ": no such file (give a file or an http(s) URL)");
+                    }
+                    body.put("document", java.nio.file.Files.readString(file));
+                }
+                if (include != null) body.put("include", new JsonArray(new java.util.ArrayList<>(include)));
+                if (baseUrl != null) body.put("baseUrl", baseUrl);
+                if (allowPrivateNetwork) body.put("allowPrivateNetwork", true);
+                if (headers != null) body.put("headers", new JsonObject(new java.util.LinkedHashMap<>(headers)));
+                if (timeoutMs != null) body.put("timeoutMs", timeoutMs);
+                if (dryRun) body.put("dryRun", true);
+                JsonObject reply = client.post("/services/import-openapi", body);
+                var out = spec.commandLine().getOut();
+                if (client.printJson(out, reply)) return;
+                JsonObject service = reply.getJsonObject("service", new JsonObject());
+                JsonArray tools = reply.getJsonArray("tools", new JsonArray());
+                out.println((dryRun
+                                ? "Would add rest service '" + name + "'"
+                                : "Added rest service '" + name + "' (revision " + reply.getLong("revision") + ")")
+                        + " calling " + service.getString("baseUrl") + " with " + tools.size() + " tools:");
+                Table table = new Table("TOOL", "METHOD", "PATH");
+                for (Object o : service.getJsonArray("tools", new JsonArray())) {
+                    JsonObject t = (JsonObject) o;
+                    table.row(t.getString("name"), t.getString("method", "GET"), t.getString("path"));
+                }
+                table.print(out);
+                if (service.containsKey("auth"))
+                    out.println("auth: " + service.getJsonObject("auth").encode());
+                for (Object w : reply.getJsonArray("warnings", new JsonArray())) out.println("warning: " + w);
             });
         }
     }

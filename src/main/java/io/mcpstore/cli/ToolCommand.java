@@ -10,12 +10,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mcpstore tool list|call}. */
+/** {@code mcpstore tool list|call|dry-run}. */
 @Command(
         name = "tool",
         mixinStandardHelpOptions = true,
         description = "List and call the tools of a running gateway.",
-        subcommands = {ToolCommand.List.class, ToolCommand.Call.class})
+        subcommands = {ToolCommand.List.class, ToolCommand.Call.class, ToolCommand.DryRun.class})
 public final class ToolCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every tool, its service and state.")
@@ -89,6 +89,52 @@ public final class ToolCommand {
                     out.println("text".equals(c.getString("type")) ? c.getString("text") : c.encode());
                 }
                 if (result.getBoolean("isError", false)) throw new AdminClient.Failure("the tool reported an error");
+            });
+        }
+    }
+
+    @Command(
+            name = "dry-run",
+            mixinStandardHelpOptions = true,
+            description = "The HTTP request a rest service's tool would send (secrets redacted); nothing is sent.")
+    static final class DryRun implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "The rest service")
+        String service;
+
+        @Parameters(index = "1", description = "The tool's name in the service (without the service prefix)")
+        String tool;
+
+        @Option(names = "--args", description = "The arguments as a JSON object", defaultValue = "{}")
+        String args;
+
+        @Override
+        public Integer call() {
+            return Cli.run(spec, () -> {
+                JsonObject arguments;
+                try {
+                    arguments = new JsonObject(args);
+                } catch (RuntimeException e) {
+                    throw new AdminClient.Failure("--args must be a JSON object: " + e.getMessage());
+                }
+                JsonObject request = client.post(
+                        "/services/" + AdminClient.path(service) + "/tools/" + AdminClient.path(tool) + "/dry-run",
+                        new JsonObject().put("arguments", arguments));
+                var out = spec.commandLine().getOut();
+                if (client.printJson(out, request)) return;
+                out.println(request.getString("method") + " " + request.getString("url"));
+                request.getJsonObject("headers", new JsonObject())
+                        .forEach(h -> out.println(h.getKey() + ": " + h.getValue()));
+                Object body = request.getValue("body");
+                if (body != null) {
+                    out.println();
+                    out.println(body);
+                }
             });
         }
     }
