@@ -81,6 +81,37 @@ final class McpDispatcher {
         this.audit = audit;
     }
 
+    /** Parameter → header name of the tools' {@code x-mcp-header} parameters, by service and upstream tool name. */
+    private final Map<String, Map<String, String>> headerParams = new HashMap<>();
+
+    /**
+     * The {@code x-mcp-header} parameters of the public tool {@code name} on {@code endpoint} (SEP-2243): parameter
+     * → header name; empty for a tool that has none or is unknown (the call then fails as it would).
+     */
+    Map<String, String> headerParams(Endpoint endpoint, String name) {
+        CatalogView.Target target = view(endpoint).tool(name);
+        if (target == null) return Map.of();
+        return headerParams.computeIfAbsent(target.service() + "\u0000" + target.name(), k -> {
+            ServiceCatalog sc = catalog.service(target.service());
+            if (sc == null) return Map.of();
+            for (Object o : sc.tools()) {
+                if (!(o instanceof JsonObject tool) || !target.name().equals(tool.getString("name"))) continue;
+                Map<String, String> out = new LinkedHashMap<>();
+                JsonObject schema = tool.getValue("inputSchema") instanceof JsonObject i ? i : new JsonObject();
+                JsonObject props = schema.getValue("properties") instanceof JsonObject p ? p : new JsonObject();
+                for (String param : props.fieldNames()) {
+                    if (props.getValue(param) instanceof JsonObject prop
+                            && prop.getValue(Stateless.X_MCP_HEADER) instanceof String header
+                            && !header.isBlank()) {
+                        out.put(param, header);
+                    }
+                }
+                return Map.copyOf(out);
+            }
+            return Map.of();
+        });
+    }
+
     /** The signer of the requestStates of held calls (2026 callers). */
     void states(RequestStates states) {
         this.states = states;
@@ -89,6 +120,7 @@ final class McpDispatcher {
     void config(GatewayConfig next) {
         this.config = next;
         views.clear();
+        headerParams.clear();
     }
 
     GatewayConfig config() {
@@ -97,6 +129,7 @@ final class McpDispatcher {
 
     void catalog(ServiceCatalog service) {
         catalog = catalog.with(service);
+        headerParams.keySet().removeIf(k -> k.startsWith(service.service() + "\u0000"));
         // Only the views that show this service change; they are rebuilt when next asked for.
         views.values().removeIf(view -> view.covers(service.service()));
     }

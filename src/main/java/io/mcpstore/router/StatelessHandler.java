@@ -53,6 +53,15 @@ final class StatelessHandler {
             return;
         }
         JsonObject refusal = refusal(request, message);
+        if (refusal == null && McpMethods.TOOLS_CALL.equals(message.getString("method"))) {
+            JsonObject params = message.getJsonObject("params");
+            if (params.getValue("name") instanceof String name) {
+                refusal = StandardHeaders.paramMismatch(
+                        request,
+                        params.getValue("arguments") instanceof JsonObject a ? a : null,
+                        dispatcher.headerParams(endpoint, name));
+            }
+        }
         if (refusal != null) {
             // A _meta without what the revision needs is a bad request too (unlike other -32602s: an unknown tool).
             int code = refusal.getInteger("code");

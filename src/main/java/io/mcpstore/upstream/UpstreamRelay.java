@@ -2,6 +2,7 @@ package io.mcpstore.upstream;
 
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.InputHold;
+import io.mcpstore.bus.StreamPause;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.Stateless;
@@ -157,6 +158,12 @@ final class UpstreamRelay {
                 } else {
                     toSessions(notification, new JsonObject().put("level", params.getString("level", "info")));
                 }
+                return true;
+            }
+            case StreamPause.METHOD -> {
+                // Only a session's client can resume a stream; a stateless caller just waits for the answer.
+                InFlight call = match(inbound).call();
+                if (call != null && call.hold == null) toCall(call, notification);
                 return true;
             }
             case McpMethods.NOTIFICATIONS_RESOURCES_UPDATED -> {
