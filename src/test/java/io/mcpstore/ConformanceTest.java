@@ -79,6 +79,45 @@ class ConformanceTest {
     }
 
     /**
+     * The frozen 2025-11-25 requirement set of the 0.2.0-alpha.12 suite through the gateway: every scored check
+     * passes, and so does the pending SEP-1699 polling scenario (the fixture ends its answer stream mid-call; the
+     * gateway ends its client's stream after an event id and a retry, and the GET with Last-Event-ID gets the answer).
+     */
+    @Test
+    void the2025RequirementsThroughTheGateway() {
+        JsonObject upstream = Upstreams.url(fixture.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, false))) {
+            ConformanceSuite.Result result = ConformanceSuite.installed2026()
+                    .server("gateway-2025-11-25", gateway.url() + "/mcp", RUN_TIMEOUT, "--requirements", "2025-11-25");
+            assertScoredPass(result);
+            assertThat(check(result, "server-sse-polling", "server-sse-disconnect-resume"))
+                    .as(result.report())
+                    .isEqualTo("SUCCESS");
+        }
+    }
+
+    /**
+     * The frozen 2026-07-28 requirement set through the gateway, the fixture speaking 2025-11-25: the gateway
+     * serves the stateless revision itself and translates (input_required for the fixture's server→client
+     * requests). Every scored check passes; tasks and the other extensions are reported only.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/mcp", "/conf/mcp"})
+    void the2026RequirementsThroughTheGatewayInFrontOfA2025Upstream(String path) {
+        JsonObject upstream = Upstreams.url(fixture.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, path.startsWith("/conf")))) {
+            ConformanceSuite.Result result = ConformanceSuite.installed2026()
+                    .server(
+                            "gateway-2026-07-28" + path.replace('/', '-'),
+                            gateway.url() + path,
+                            RUN_TIMEOUT,
+                            "--requirements",
+                            "2026-07-28");
+            assertScoredPass(result);
+        }
+    }
+
+    /**
      * The gateway as the client under test ({@link ConformanceClient}): the suite's own test server becomes its only
      * upstream and the scenario is driven through it. These are the suite's {@code core} client scenarios that need
      * no OAuth; the {@code auth/*} ones need the gateway to be an OAuth client of its upstreams, which it is not.
@@ -116,6 +155,30 @@ class ConformanceTest {
                                             .put("services", new JsonArray().add("conf"))));
         }
         return config;
+    }
+
+    /** A --requirements run: no scored scenario has a failed check (the not-scored ones are only reported). */
+    private static void assertScoredPass(ConformanceSuite.Result result) {
+        System.out.println(result.report());
+        assertThat(result.scoredFailures()).as(result.report()).isEmpty();
+        assertThat(result.scored()).as(result.report()).isNotEmpty().allMatch(s -> s.failed() == 0);
+        assertThat(result.passed()).as(result.report()).isPositive();
+    }
+
+    /** The status of one check of one scenario in a run's results folder. */
+    private static String check(ConformanceSuite.Result result, String scenario, String id) {
+        try (var dirs = java.nio.file.Files.list(result.resultsDir())) {
+            for (java.nio.file.Path dir : dirs.filter(
+                            d -> d.getFileName().toString().startsWith("server-" + scenario + "-"))
+                    .toList()) {
+                for (Object o : new JsonArray(java.nio.file.Files.readString(dir.resolve("checks.json")))) {
+                    if (id.equals(((JsonObject) o).getString("id"))) return ((JsonObject) o).getString("status");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return "missing";
     }
 
     private static void assertPasses(ConformanceSuite.Result result) {

@@ -1,5 +1,6 @@
 package io.mcpstore.upstream;
 
+import io.mcpstore.bus.StreamPause;
 import io.mcpstore.config.Secrets;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.protocol.JsonRpc;
@@ -183,6 +184,8 @@ final class StreamableHttpTransport implements Transport {
                 return;
             }
             long delay = parser.retryMs() == null ? 1 : Math.max(1, parser.retryMs());
+            // The caller's client may be told to poll too (see StreamPause).
+            receive(JsonRpc.notification(StreamPause.METHOD, new JsonObject().put(StreamPause.RETRY_MS, delay)), id);
             vertx.setTimer(delay, t -> resume(id, method, resumeFrom, resumes + 1));
         });
     }

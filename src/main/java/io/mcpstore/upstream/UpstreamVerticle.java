@@ -3,6 +3,7 @@ package io.mcpstore.upstream;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.bus.Failures;
+import io.mcpstore.bus.InputHold;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.Future;
@@ -64,6 +65,7 @@ public final class UpstreamVerticle extends VerticleBase {
                 new JsonArray(
                         service.roots().stream().map(ServiceConfig.Root::toJson).toList()));
         log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
+        relay.onAbandoned(call -> cancel(call, "the client's input never came, or it cannot serve the call"));
         setState(UpstreamState.CONNECTING);
         // Consumers are unregistered by Vert.x when the verticle is undeployed.
         return Future.all(
@@ -317,6 +319,13 @@ public final class UpstreamVerticle extends VerticleBase {
             cancel(body);
             return;
         }
+        if (InputHold.RESUME.equals(method)) {
+            relay.resume(body).onComplete(ar -> {
+                if (ar.succeeded()) message.reply(ar.result(), AsIsJsonCodec.options());
+                else fail(message, method, ar.cause());
+            });
+            return;
+        }
         boolean subscription =
                 McpMethods.RESOURCES_SUBSCRIBE.equals(method) || McpMethods.RESOURCES_UNSUBSCRIBE.equals(method);
         // An unsubscribe counts even while the service is down: a new connection must not subscribe for nobody.
@@ -332,7 +341,10 @@ public final class UpstreamVerticle extends VerticleBase {
     /** A call upstream, with what travels back while it runs (progress, log messages, server→client requests). */
     private Future<JsonObject> call(JsonObject body, String method, JsonObject params) {
         UpstreamRelay.InFlight call = relay.begin(body, params);
-        return forward(method, UpstreamRelay.upstreamParams(call, params), call).onComplete(done -> relay.end(call));
+        return relay.outcome(
+                call,
+                forward(method, UpstreamRelay.upstreamParams(call, params), call)
+                        .onComplete(done -> relay.end(call)));
     }
 
     /**
@@ -361,9 +373,12 @@ public final class UpstreamVerticle extends VerticleBase {
     /** A client cancelled a call (or went away): the upstream is told, and the caller is answered at once. */
     private void cancel(JsonObject body) {
         UpstreamRelay.InFlight call = relay.find(body.getJsonObject("relay"));
+        cancel(call, body.getJsonObject("params", new JsonObject()).getString("reason", "cancelled"));
+    }
+
+    private void cancel(UpstreamRelay.InFlight call, String reason) {
         JsonRpcPeer connection = peer;
         if (call == null || call.upstreamId < 0 || connection == null) return;
-        String reason = body.getJsonObject("params", new JsonObject()).getString("reason", "cancelled");
         connection.cancel(
                 call.upstreamId,
                 reason,
