@@ -64,6 +64,10 @@ final class Catalog {
         instructions = initializeResult.getString("instructions");
     }
 
+    JsonObject capabilities() {
+        return capabilities;
+    }
+
     boolean offers(Kind kind) {
         return capabilities.containsKey(kind.capability);
     }
