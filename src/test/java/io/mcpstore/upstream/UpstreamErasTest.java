@@ -1,0 +1,188 @@
+package io.mcpstore.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.mcpstore.TestGateway;
+import io.mcpstore.Upstreams;
+import io.mcpstore.config.ConfigException;
+import io.mcpstore.config.GatewayConfig;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The gateway as a client of upstreams of either era: it negotiates (server/discover, else initialize), shows the
+ * era it settled on, and lets a 2025-era client (the MCP Java SDK) use a 2026-07-28 upstream (the TypeScript SDK
+ * v2 over stdio) as it would a 2025 one: sampling, elicitation and roots through {@code input_required} rounds,
+ * and {@code list_changed} from the upstream's {@code subscriptions/listen}.
+ */
+@Timeout(120)
+class UpstreamErasTest {
+    /** Where {@code @modelcontextprotocol/server} 2.4.0 is installed beside {@code ts-v2-server.mjs}. */
+    static final Path SDK2_DIR = Path.of(System.getProperty("mcpstore.sdk2.dir", "src/test/node"));
+
+    static JsonObject tsV2Stdio() {
+        Path script = SDK2_DIR.resolve("ts-v2-server.mjs").toAbsolutePath();
+        Path sdk = SDK2_DIR.resolve("node_modules/@modelcontextprotocol/server/package.json");
+        if (!Files.isRegularFile(script) || !Files.isRegularFile(sdk)) {
+            throw new AssertionError("the TypeScript SDK v2 server is not installed (looked for " + script + " and "
+                    + sdk.toAbsolutePath() + "): run npm ci in " + SDK2_DIR);
+        }
+        return new JsonObject().put("command", "node").put("args", new JsonArray().add(script.toString()));
+    }
+
+    private static String text(McpSchema.CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    private static JsonObject status(TestGateway gateway, String service) {
+        return new JsonObject(
+                gateway.get("/api/v1/services/" + service + "/status").body());
+    }
+
+    @Test
+    void aJavaClientUsesA2026UpstreamForSamplingElicitationAndRoots() {
+        try (TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", tsV2Stdio()))) {
+            assertThat(gateway.service("v2").getString("era")).isEqualTo("2026-07-28");
+            JsonObject status = status(gateway, "v2");
+            assertThat(status.getString("era")).isEqualTo("2026-07-28");
+            assertThat(status.getString("protocolVersion")).isEqualTo("2026-07-28");
+
+            List<McpSchema.CreateMessageRequest> sampled = new CopyOnWriteArrayList<>();
+            List<McpSchema.ElicitRequest> elicited = new CopyOnWriteArrayList<>();
+            try (McpSyncClient client = gateway.client(
+                    "streamable",
+                    s -> s.capabilities(McpSchema.ClientCapabilities.builder()
+                                    .sampling()
+                                    .elicitation()
+                                    .roots(true)
+                                    .build())
+                            .roots(List.of(new McpSchema.Root("file:///work/project", "project")))
+                            .sampling(request -> {
+                                sampled.add(request);
+                                return McpSchema.CreateMessageResult.builder(
+                                                McpSchema.Role.ASSISTANT, "a sampled reply", "test-model")
+                                        .build();
+                            })
+                            .elicitation(request -> {
+                                elicited.add(request);
+                                return new McpSchema.ElicitResult(
+                                        McpSchema.ElicitResult.Action.ACCEPT, Map.of("ok", true));
+                            }))) {
+                assertThat(text(client.callTool(new McpSchema.CallToolRequest("v2__echo", Map.of("text", "hi")))))
+                        .isEqualTo("echo: hi");
+                assertThat(text(client.callTool(
+                                new McpSchema.CallToolRequest("v2__sample", Map.of("prompt", "say hi")))))
+                        .isEqualTo("sampled: a sampled reply");
+                assertThat(sampled).hasSize(1);
+                // The upstream's requestState came back to it untouched.
+                assertThat(text(client.callTool(new McpSchema.CallToolRequest("v2__confirm", Map.of()))))
+                        .isEqualTo("confirmed: true, state asked-once");
+                assertThat(elicited).hasSize(1);
+                assertThat(elicited.get(0).message()).isEqualTo("Go on?");
+                assertThat(text(client.callTool(new McpSchema.CallToolRequest("v2__roots", Map.of()))))
+                        .isEqualTo("roots: file:///work/project");
+            }
+        }
+    }
+
+    @Test
+    void aClientWithoutElicitationGetsAnErrorNotAHang() {
+        try (TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", tsV2Stdio()));
+                McpSyncClient client = gateway.client("streamable", s -> {})) {
+            assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("v2__confirm", Map.of())))
+                    .hasMessageContaining("elicitation");
+        }
+    }
+
+    @Test
+    void toolsAddedByA2026UpstreamReachA2025ClientAsListChanged() {
+        List<List<McpSchema.Tool>> changes = new CopyOnWriteArrayList<>();
+        try (TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", tsV2Stdio()));
+                McpSyncClient client = gateway.client("streamable", s -> s.toolsChangeConsumer(changes::add))) {
+            assertThat(client.listTools().tools())
+                    .extracting(McpSchema.Tool::name)
+                    .doesNotContain("v2__fresh");
+            assertThat(text(client.callTool(new McpSchema.CallToolRequest("v2__add_tool", Map.of("name", "fresh")))))
+                    .isEqualTo("added fresh");
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(changes)
+                            .anySatisfy(tools -> assertThat(tools)
+                                    .extracting(McpSchema.Tool::name)
+                                    .contains("v2__fresh")));
+            assertThat(text(client.callTool(new McpSchema.CallToolRequest("v2__fresh", Map.of()))))
+                    .isEqualTo("fresh works");
+        }
+    }
+
+    @Test
+    void a2025ServerIsSpokenToWithASessionAfterDiscoverFails() {
+        try (TestGateway gateway = TestGateway.startReady(Upstreams.services(
+                        "fxstdio",
+                        Upstreams.fixtureStdio("--name", "eras"),
+                        "everything",
+                        Upstreams.everythingStdio()));
+                McpSyncClient client = gateway.client("streamable", s -> {})) {
+            for (String service : List.of("fxstdio", "everything")) {
+                assertThat(gateway.service(service).getString("era"))
+                        .as(service)
+                        .isEqualTo("2025-11-25");
+                assertThat(status(gateway, service).getString("protocolVersion"))
+                        .as(service)
+                        .startsWith("2025-");
+            }
+            assertThat(text(client.callTool(new McpSchema.CallToolRequest("fxstdio__echo", Map.of("text", "s")))))
+                    .contains("s");
+            assertThat(client.callTool(new McpSchema.CallToolRequest("everything__echo", Map.of("message", "e")))
+                            .content()
+                            .toString())
+                    .contains("e");
+        }
+    }
+
+    @Test
+    void a2025ServerOverHttpIsSpokenToWithASession() throws Exception {
+        try (EverythingServer everything = EverythingServer.start("streamableHttp");
+                TestGateway gateway = TestGateway.startReady(
+                        Upstreams.services("everything", Upstreams.url(everything.url("/mcp"))));
+                McpSyncClient client = gateway.client("streamable", s -> {})) {
+            assertThat(gateway.service("everything").getString("era")).isEqualTo("2025-11-25");
+            assertThat(status(gateway, "everything").getString("session")).isNotBlank();
+            assertThat(client.callTool(new McpSchema.CallToolRequest("everything__echo", Map.of("message", "h")))
+                            .content()
+                            .toString())
+                    .contains("h");
+        }
+    }
+
+    @Test
+    void protocol2025SkipsDiscover() {
+        JsonObject upstream = tsV2Stdio().put("protocol", "2025").put("maxRestarts", 0);
+        try (TestGateway gateway = TestGateway.start(Upstreams.services("v2", upstream))) {
+            gateway.awaitState("v2", Duration.ofSeconds(30), "failed", "reconnecting");
+            // The 2026-only server refuses initialize: the gateway did not try discover first.
+            assertThat(gateway.service("v2").getString("error")).contains("initialize");
+        }
+    }
+
+    @Test
+    void anUnknownProtocolIsRefusedNamingTheKey() {
+        JsonObject config =
+                Upstreams.services("x", Upstreams.url("http://127.0.0.1:1/mcp").put("protocol", "2027"));
+        assertThatThrownBy(() -> GatewayConfig.fromJson(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("services.x.protocol")
+                .hasMessageContaining("auto, 2025 or 2026");
+    }
+}
