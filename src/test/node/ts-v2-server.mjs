@@ -1,13 +1,20 @@
-// A 2026-07-28-only MCP server over stdio on the TypeScript SDK v2 (@modelcontextprotocol/server 2.4.0), for the
-// gateway's tests of a 2026-era upstream: the tools that need the client (sampling, elicitation, roots) answer
-// input_required, and add_tool changes the tool list (announced on subscriptions/listen).
-import { McpServer, acceptedContent, fromJsonSchema, inputRequired } from '@modelcontextprotocol/server';
+// A 2026-07-28-only MCP server on the TypeScript SDK v2 (@modelcontextprotocol/server 2.4.0), for the gateway's
+// tests of a 2026-era upstream: the tools that need the client (sampling, elicitation, roots) answer input_required,
+// and add_tool changes the tool list (announced on subscriptions/listen).
+//   node ts-v2-server.mjs          stdio
+//   node ts-v2-server.mjs http     HTTP on 127.0.0.1, any free port; prints "listening on <url>" first
+import http from 'node:http';
+import { Readable } from 'node:stream';
+import { McpServer, acceptedContent, createMcpHandler, fromJsonSchema, inputRequired } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
 const object = (properties = {}) => fromJsonSchema({ type: 'object', properties, required: Object.keys(properties) });
 const text = (t) => ({ content: [{ type: 'text', text: t }] });
 
-serveStdio(() => {
+const added = [];
+let announce = () => {};
+
+const factory = () => {
     const server = new McpServer({ name: 'ts-v2', version: '2.4.0' }, { capabilities: { tools: { listChanged: true } } });
     server.registerTool('echo', { description: 'Echoes text', inputSchema: object({ text: { type: 'string' } }) },
         async ({ text: t }) => text(`echo: ${t}`));
@@ -38,10 +45,35 @@ serveStdio(() => {
         });
     server.registerTool('add_tool', { description: 'Adds a tool', inputSchema: object({ name: { type: 'string' } }) },
         async ({ name }) => {
-            server.registerTool(name, { description: 'added at run time', inputSchema: object() },
-                async () => text(`${name} works`));
-            server.sendToolListChanged();
+            added.push(name);
+            register(server, name);
+            announce(server);
             return text(`added ${name}`);
         });
+    added.forEach((name) => register(server, name));
     return server;
-}, { legacy: 'reject' });
+};
+
+function register(server, name) {
+    server.registerTool(name, { description: 'added at run time', inputSchema: object() }, async () => text(`${name} works`));
+}
+
+if (process.argv[2] === 'http') {
+    const handler = createMcpHandler(factory, { legacy: 'reject' });
+    announce = () => handler.notify.toolsChanged();
+    const listener = http.createServer(async (req, res) => {
+        const url = `http://${req.headers.host}${req.url}`;
+        const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : Readable.toWeb(req);
+        const request = new Request(url, { method: req.method, headers: req.headers, body, duplex: 'half' });
+        const response = await handler.fetch(request);
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        if (!response.body) return res.end();
+        const out = Readable.fromWeb(response.body);
+        res.on('close', () => out.destroy());
+        out.pipe(res);
+    });
+    listener.listen(0, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${listener.address().port}/mcp`));
+} else {
+    announce = (server) => server.sendToolListChanged();
+    serveStdio(factory, { legacy: 'reject' });
+}

@@ -12,14 +12,21 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The gateway as a client of upstreams of either era: it negotiates (server/discover, else initialize), shows the
@@ -33,13 +40,59 @@ class UpstreamErasTest {
     static final Path SDK2_DIR = Path.of(System.getProperty("mcpstore.sdk2.dir", "src/test/node"));
 
     static JsonObject tsV2Stdio() {
+        return new JsonObject().put("command", "node").put("args", new JsonArray().add(script()));
+    }
+
+    private static String script() {
         Path script = SDK2_DIR.resolve("ts-v2-server.mjs").toAbsolutePath();
         Path sdk = SDK2_DIR.resolve("node_modules/@modelcontextprotocol/server/package.json");
         if (!Files.isRegularFile(script) || !Files.isRegularFile(sdk)) {
             throw new AssertionError("the TypeScript SDK v2 server is not installed (looked for " + script + " and "
                     + sdk.toAbsolutePath() + "): run npm ci in " + SDK2_DIR);
         }
-        return new JsonObject().put("command", "node").put("args", new JsonArray().add(script.toString()));
+        return script.toString();
+    }
+
+    /** The same server over HTTP, as a child process of the test; stops with the test. */
+    static final class TsV2Http implements AutoCloseable {
+        final Process process;
+        final String url;
+
+        TsV2Http() throws IOException {
+            process = new ProcessBuilder("node", script(), "http")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            String first = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            if (first == null || !first.startsWith("listening on ")) {
+                process.destroyForcibly();
+                throw new IOException("the TypeScript SDK v2 server did not start: " + first);
+            }
+            url = first.substring("listening on ".length());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+                process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** One test's 2026 upstream: the server over stdio, or over HTTP (then started here). */
+    private static final class V2Upstream implements AutoCloseable {
+        final TsV2Http http;
+        final JsonObject entry;
+
+        V2Upstream(String transport) throws IOException {
+            http = transport.equals("http") ? new TsV2Http() : null;
+            entry = http == null ? tsV2Stdio() : Upstreams.url(http.url);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (http != null) http.close();
+        }
     }
 
     private static String text(McpSchema.CallToolResult result) {
@@ -51,9 +104,11 @@ class UpstreamErasTest {
                 gateway.get("/api/v1/services/" + service + "/status").body());
     }
 
-    @Test
-    void aJavaClientUsesA2026UpstreamForSamplingElicitationAndRoots() {
-        try (TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", tsV2Stdio()))) {
+    @ParameterizedTest
+    @ValueSource(strings = {"stdio", "http"})
+    void aJavaClientUsesA2026UpstreamForSamplingElicitationAndRoots(String transport) throws Exception {
+        try (V2Upstream upstream = new V2Upstream(transport);
+                TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", upstream.entry))) {
             assertThat(gateway.service("v2").getString("era")).isEqualTo("2026-07-28");
             JsonObject status = status(gateway, "v2");
             assertThat(status.getString("era")).isEqualTo("2026-07-28");
@@ -106,10 +161,12 @@ class UpstreamErasTest {
         }
     }
 
-    @Test
-    void toolsAddedByA2026UpstreamReachA2025ClientAsListChanged() {
+    @ParameterizedTest
+    @ValueSource(strings = {"stdio", "http"})
+    void toolsAddedByA2026UpstreamReachA2025ClientAsListChanged(String transport) throws Exception {
         List<List<McpSchema.Tool>> changes = new CopyOnWriteArrayList<>();
-        try (TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", tsV2Stdio()));
+        try (V2Upstream upstream = new V2Upstream(transport);
+                TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", upstream.entry));
                 McpSyncClient client = gateway.client("streamable", s -> s.toolsChangeConsumer(changes::add))) {
             assertThat(client.listTools().tools())
                     .extracting(McpSchema.Tool::name)
