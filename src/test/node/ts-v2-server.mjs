@@ -1,6 +1,6 @@
 // A 2026-07-28-only MCP server on the TypeScript SDK v2 (@modelcontextprotocol/server 2.4.0), for the gateway's
 // tests of a 2026-era upstream: the tools that need the client (sampling, elicitation, roots) answer input_required,
-// and add_tool changes the tool list (announced on subscriptions/listen).
+// add_tool changes the tool list and bump the resource mem://counter (both announced on subscriptions/listen).
 //   node ts-v2-server.mjs          stdio
 //   node ts-v2-server.mjs http     HTTP on 127.0.0.1, any free port; prints "listening on <url>" first
 import http from 'node:http';
@@ -13,9 +13,20 @@ const text = (t) => ({ content: [{ type: 'text', text: t }] });
 
 const added = [];
 let announce = () => {};
+let updated = () => {};
+let counter = 0;
 
 const factory = () => {
-    const server = new McpServer({ name: 'ts-v2', version: '2.4.0' }, { capabilities: { tools: { listChanged: true } } });
+    const server = new McpServer({ name: 'ts-v2', version: '2.4.0' }, {
+        capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true } },
+    });
+    server.registerResource('counter', 'mem://counter', { mimeType: 'text/plain' },
+        async (uri) => ({ contents: [{ uri: uri.href, text: String(counter) }] }));
+    server.registerTool('bump', { description: 'Changes mem://counter', inputSchema: object() }, async () => {
+        counter++;
+        updated(server, 'mem://counter');
+        return text(`counter ${counter}`);
+    });
     server.registerTool('echo', { description: 'Echoes text', inputSchema: object({ text: { type: 'string' } }) },
         async ({ text: t }) => text(`echo: ${t}`));
     server.registerTool('sample', { description: 'Asks the client to sample', inputSchema: object({ prompt: { type: 'string' } }) },
@@ -61,6 +72,7 @@ function register(server, name) {
 if (process.argv[2] === 'http') {
     const handler = createMcpHandler(factory, { legacy: 'reject' });
     announce = () => handler.notify.toolsChanged();
+    updated = (_server, uri) => handler.notify.resourceUpdated(uri);
     const listener = http.createServer(async (req, res) => {
         const url = `http://${req.headers.host}${req.url}`;
         const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : Readable.toWeb(req);
@@ -75,5 +87,6 @@ if (process.argv[2] === 'http') {
     listener.listen(0, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${listener.address().port}/mcp`));
 } else {
     announce = (server) => server.sendToolListChanged();
+    updated = (server, uri) => server.server.sendResourceUpdated({ uri });
     serveStdio(factory, { legacy: 'reject' });
 }

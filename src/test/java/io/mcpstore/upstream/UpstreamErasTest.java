@@ -183,6 +183,25 @@ class UpstreamErasTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"stdio", "http"})
+    void aSubscribedResourceOfA2026UpstreamReportsItsUpdates(String transport) throws Exception {
+        List<String> updates = new CopyOnWriteArrayList<>();
+        try (V2Upstream upstream = new V2Upstream(transport);
+                TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", upstream.entry));
+                McpSyncClient client = gateway.client(
+                        "streamable",
+                        s -> s.resourcesUpdateConsumer(contents ->
+                                contents.forEach(c -> updates.add(((McpSchema.TextResourceContents) c).text()))))) {
+            client.subscribeResource(new McpSchema.SubscribeRequest("mem://counter"));
+            assertThat(text(client.callTool(new McpSchema.CallToolRequest("v2__bump", Map.of()))))
+                    .isEqualTo("counter 1");
+            // The SDK reads the resource again when told it changed: the update went upstream → gateway → client.
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(updates).contains("1"));
+        }
+    }
+
     @Test
     void a2025ServerIsSpokenToWithASessionAfterDiscoverFails() {
         try (TestGateway gateway = TestGateway.startReady(Upstreams.services(
