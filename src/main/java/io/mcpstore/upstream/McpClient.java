@@ -35,6 +35,8 @@ final class McpClient {
     private final Logger log;
     /** Set when the server speaks 2026-07-28: every request then carries its envelope. */
     private final StatelessClient stateless;
+    /** The caching hints (SEP-2549: ttlMs, cacheScope) of the lists fetched, as the last page gave them. */
+    private final java.util.Map<Catalog.Kind, JsonObject> hints = new java.util.EnumMap<>(Catalog.Kind.class);
 
     McpClient(JsonRpcPeer peer, String service, long timeoutMs, Logger log) {
         this(peer, service, timeoutMs, log, null);
@@ -187,6 +189,11 @@ final class McpClient {
             }
             JsonObject result = response.getJsonObject("result", new JsonObject());
             items.addAll(result.getJsonArray(kind.field, new JsonArray()));
+            JsonObject hint = new JsonObject();
+            if (result.getValue(Stateless.TTL_MS) instanceof Number ttl) hint.put(Stateless.TTL_MS, ttl);
+            if (result.getValue(Stateless.CACHE_SCOPE) instanceof String scope) hint.put(Stateless.CACHE_SCOPE, scope);
+            if (hint.isEmpty()) hints.remove(kind);
+            else hints.put(kind, hint);
             String next = result.getString("nextCursor");
             if (next == null || next.isEmpty()) return Future.succeededFuture(items);
             if (page >= MAX_PAGES) {
@@ -195,6 +202,11 @@ final class McpClient {
             }
             return page(kind, next, items, page + 1);
         });
+    }
+
+    /** The caching hint the server gave with its last list of {@code kind}, or null. */
+    JsonObject hint(Catalog.Kind kind) {
+        return hints.get(kind);
     }
 
     /** Calls {@code method}; completes with its result, or fails with the server's error as text. */

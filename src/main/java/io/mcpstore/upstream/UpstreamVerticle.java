@@ -163,7 +163,10 @@ public final class UpstreamVerticle extends VerticleBase {
     /** Fetches one list into the catalog; a list the server does not offer is empty. */
     private Future<JsonArray> fetch(McpClient client, Catalog.Kind kind) {
         Future<JsonArray> list = catalog.offers(kind) ? client.list(kind) : Future.succeededFuture(new JsonArray());
-        return list.onSuccess(items -> catalog.put(kind, items));
+        return list.onSuccess(items -> {
+            catalog.put(kind, items);
+            catalog.hint(kind, client.hint(kind));
+        });
     }
 
     private void onReady() {

@@ -153,6 +153,23 @@ class UpstreamErasTest {
     }
 
     @Test
+    void theCatalogEventCarriesTheEraAndTheUpstreamsCachingHints() {
+        try (TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", tsV2Stdio()))) {
+            List<JsonObject> events = new CopyOnWriteArrayList<>();
+            gateway.store()
+                    .vertx()
+                    .eventBus()
+                    .<JsonObject>consumer(io.mcpstore.bus.Addresses.CATALOG_CHANGED, m -> events.add(m.body()));
+            gateway.store().vertx().eventBus().publish(io.mcpstore.bus.Addresses.CATALOG_REFRESH, new JsonObject());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+            JsonObject event = events.get(0);
+            assertThat(event.getString("era")).isEqualTo("2026-07-28");
+            assertThat(event.getJsonObject("cacheHints").getJsonObject("tools"))
+                    .isEqualTo(new JsonObject().put("ttlMs", 0).put("cacheScope", "private"));
+        }
+    }
+
+    @Test
     void aClientWithoutElicitationGetsAnErrorNotAHang() {
         try (TestGateway gateway = TestGateway.startReady(Upstreams.services("v2", tsV2Stdio()));
                 McpSyncClient client = gateway.client("streamable", s -> {})) {
