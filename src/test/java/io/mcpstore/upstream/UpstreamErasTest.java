@@ -246,16 +246,33 @@ class UpstreamErasTest {
 
     @Test
     void a2025ServerOverHttpIsSpokenToWithASession() throws Exception {
-        try (EverythingServer everything = EverythingServer.start("streamableHttp");
-                TestGateway gateway = TestGateway.startReady(
-                        Upstreams.services("everything", Upstreams.url(everything.url("/mcp"))));
-                McpSyncClient client = gateway.client("streamable", s -> {})) {
-            assertThat(gateway.service("everything").getString("era")).isEqualTo("2025-11-25");
-            assertThat(status(gateway, "everything").getString("session")).isNotBlank();
-            assertThat(client.callTool(new McpSchema.CallToolRequest("everything__echo", Map.of("message", "h")))
-                            .content()
-                            .toString())
-                    .contains("h");
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try (EverythingServer everything = EverythingServer.start("streamableHttp")) {
+            io.mcpstore.fixture.FixtureServer.Running fixture = io.mcpstore.fixture.FixtureServer.startHttp(
+                            vertx, io.mcpstore.fixture.FixtureOptions.defaults())
+                    .await(30, TimeUnit.SECONDS);
+            try (TestGateway gateway = TestGateway.startReady(Upstreams.services(
+                            "everything", Upstreams.url(everything.url("/mcp")), "fx", Upstreams.url(fixture.url())));
+                    McpSyncClient client = gateway.client("streamable", s -> {})) {
+                for (String service : List.of("everything", "fx")) {
+                    assertThat(gateway.service(service).getString("era"))
+                            .as(service)
+                            .isEqualTo("2025-11-25");
+                    assertThat(status(gateway, service).getString("session"))
+                            .as(service)
+                            .isNotBlank();
+                }
+                assertThat(client.callTool(new McpSchema.CallToolRequest("everything__echo", Map.of("message", "h")))
+                                .content()
+                                .toString())
+                        .contains("h");
+                assertThat(text(client.callTool(new McpSchema.CallToolRequest("fx__echo", Map.of("text", "f")))))
+                        .contains("f");
+            } finally {
+                fixture.close().await(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            vertx.close().await(30, TimeUnit.SECONDS);
         }
     }
 
