@@ -20,6 +20,8 @@ import java.util.function.Function;
 final class InputRequired {
     /** An upstream that asks for input more often than this on one request is failing, not asking. */
     static final int MAX_ROUNDS = 16;
+    /** More input requests than this in one round are refused rather than put to a client all at once. */
+    static final int MAX_INPUT_REQUESTS = 32;
 
     private InputRequired() {}
 
@@ -64,6 +66,12 @@ final class InputRequired {
             return Future.succeededFuture(error(
                     JsonRpc.INTERNAL_ERROR,
                     "the upstream answered " + method + " input_required without inputRequests"));
+        }
+        if (requests.size() > MAX_INPUT_REQUESTS) {
+            return Future.succeededFuture(error(
+                    JsonRpc.INTERNAL_ERROR,
+                    "the upstream asked " + requests.size() + " inputs at once on " + method + " (at most "
+                            + MAX_INPUT_REQUESTS + " are put to a client)"));
         }
         List<String> keys = new ArrayList<>(requests.fieldNames());
         List<Future<JsonObject>> answers = new ArrayList<>();
