@@ -78,6 +78,18 @@ class MixedErasTest {
     }
 
     @Test
+    void a2025TypeScriptClientOnA2026StdioUpstream() throws Exception {
+        // Over stdio the fixture's listen stream shares the one channel, its notifications told apart by subscription
+        // id.
+        JsonObject upstream = Upstreams.fixtureStdio("--conformance", "--era", "2026");
+        try (TestGateway gateway = TestGateway.startReady(
+                Upstreams.services("fx", upstream).put("naming", new JsonObject().put("mode", "never")))) {
+            assertThat(gateway.service("fx").getString("era")).isEqualTo("2026-07-28");
+            assertAnswered(eraClient("2025", gateway.url() + "/mcp"), "2025-11-25");
+        }
+    }
+
+    @Test
     void a2026TypeScriptClientOnA2026UpstreamPassesThrough() throws Exception {
         try (TestGateway gateway = gatewayOn(Eras.V2026)) {
             assertAnswered(eraClient("2026", gateway.url() + "/mcp"), "2026-07-28");

@@ -256,6 +256,13 @@ public final class McpServerCore {
             if (!eras.stateless()) {
                 throw new McpException(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
             }
+            if (McpMethods.INITIALIZE.equals(method)) {
+                // A 2025 client's handshake, envelope or not: tell it plainly which revision this is.
+                throw new McpException(
+                        JsonRpc.METHOD_NOT_FOUND,
+                        "Method not found: initialize (this server speaks only " + Stateless.VERSION
+                                + ": send server/discover)");
+            }
             McpException problem = StatelessRequest.envelopeProblem(params, eras.versions(), null);
             if (problem != null) {
                 throw problem;
