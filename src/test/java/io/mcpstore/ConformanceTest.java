@@ -118,6 +118,28 @@ class ConformanceTest {
     }
 
     /**
+     * The 2026-07-28 set again with the fixture itself speaking only 2026-07-28: the pass-through path (the gateway
+     * relays input_required rounds, listen streams and the upstream's requestState untouched).
+     */
+    @Test
+    void the2026RequirementsThroughTheGatewayInFrontOfA2026Upstream() {
+        FixtureServer.Running stateless = TestGateway.await(FixtureServer.startHttp(
+                vertx, FixtureOptions.defaults().withConformance(true).withEras(io.mcpstore.demo.Eras.V2026)));
+        JsonObject upstream = Upstreams.url(stateless.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, false))) {
+            assertScoredPass(ConformanceSuite.installed2026()
+                    .server(
+                            "gateway-2026-07-28-pass-through",
+                            gateway.url() + "/mcp",
+                            RUN_TIMEOUT,
+                            "--requirements",
+                            "2026-07-28"));
+        } finally {
+            TestGateway.await(stateless.close());
+        }
+    }
+
+    /**
      * The gateway as the client under test ({@link ConformanceClient}): the suite's own test server becomes its only
      * upstream and the scenario is driven through it. These are the suite's {@code core} client scenarios that need
      * no OAuth; the {@code auth/*} ones need the gateway to be an OAuth client of its upstreams, which it is not.
