@@ -29,6 +29,8 @@ public final class ConformanceSuite {
             Pattern.compile("^Passed: (\\d+)/(\\d+), (\\d+) failed", Pattern.MULTILINE);
     private static final Pattern SCENARIO =
             Pattern.compile("^([✓✗]) (\\S+): (\\d+) passed, (\\d+) failed", Pattern.MULTILINE);
+    /** A scenario of a {@code --requirements} run that is reported but never scored: {@code  ✗ name (reason)}. */
+    private static final Pattern NOT_SCORED = Pattern.compile("^  [✓✗] (\\S+) \\(([a-z-]+)\\)$", Pattern.MULTILINE);
 
     private final Path node;
     private final Path script;
@@ -63,8 +65,15 @@ public final class ConformanceSuite {
         return new ConformanceSuite(node, script);
     }
 
-    /** One scenario's outcome as the suite's summary reports it. */
-    public record Scenario(String name, int passed, int failed) {}
+    /**
+     * One scenario's outcome as the suite's summary reports it; {@code notScored}: the reason a {@code
+     * --requirements} run does not score it ({@code extension}, {@code pending}, …), else null.
+     */
+    public record Scenario(String name, int passed, int failed, String notScored) {
+        public Scenario(String name, int passed, int failed) {
+            this(name, passed, failed, null);
+        }
+    }
 
     /** What one run reported; {@code failures} are the failed checks' messages from the results folder. */
     public record Result(
@@ -77,6 +86,22 @@ public final class ConformanceSuite {
             Path log) {
 
         /** The per-scenario lines, the failed checks and where to look: what a failing test prints. */
+        /** The scenarios a {@code --requirements} run scores (all of them for a run without). */
+        public List<Scenario> scored() {
+            return scenarios.stream().filter(s -> s.notScored() == null).toList();
+        }
+
+        /** The failed checks of scored scenarios only (a results folder is named {@code server-<scenario>-<time>}). */
+        public List<String> scoredFailures() {
+            List<String> unscored = scenarios.stream()
+                    .filter(s -> s.notScored() != null)
+                    .map(s -> "server-" + s.name() + "-")
+                    .toList();
+            return failures.stream()
+                    .filter(f -> unscored.stream().noneMatch(f::startsWith))
+                    .toList();
+        }
+
         public String report() {
             StringBuilder b = new StringBuilder();
             b.append("conformance: ")
@@ -96,6 +121,17 @@ public final class ConformanceSuite {
             if (!failures.isEmpty()) {
                 b.append("failed checks:\n");
                 failures.forEach(f -> b.append("  - ").append(f).append('\n'));
+            }
+            List<Scenario> reported =
+                    scenarios.stream().filter(s -> s.notScored() != null).toList();
+            if (!reported.isEmpty()) {
+                b.append("not scored:");
+                reported.forEach(s -> b.append(' ')
+                        .append(s.name())
+                        .append(" (")
+                        .append(s.notScored())
+                        .append(')'));
+                b.append('\n');
             }
             return b.append("results: ")
                     .append(resultsDir.toAbsolutePath())
@@ -118,30 +154,34 @@ public final class ConformanceSuite {
             throw new AssertionError("conformance suite printed no 'Total:' line (exit " + finished.exitCode()
                     + "); log: " + finished.log().toAbsolutePath() + "\n" + tail(finished.output(), 4000));
         }
+        java.util.Map<String, String> notScored = new java.util.HashMap<>();
+        Matcher n = NOT_SCORED.matcher(finished.output());
+        while (n.find()) notScored.put(n.group(1), n.group(2));
         List<Scenario> scenarios = new ArrayList<>();
         Matcher m = SCENARIO.matcher(finished.output());
         while (m.find()) {
-            scenarios.add(new Scenario(m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
+            scenarios.add(new Scenario(
+                    m.group(2), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), notScored.get(m.group(2))));
         }
         return finished.result(Integer.parseInt(total.group(1)), Integer.parseInt(total.group(2)), scenarios);
     }
 
     /**
      * Runs {@code conformance client --command COMMAND --scenario SCENARIO}: the suite starts a test server and runs
-     * {@code COMMAND <server url>} as the client under test (the command is split on spaces).
+     * {@code COMMAND <server url>} as the client under test (the command is split on spaces); {@code options} such
+     * as {@code --spec-version 2026-07-28} go after.
      */
-    public Result client(String run, String command, String scenario, Duration timeout) {
-        Finished finished = launch(
-                run,
-                List.of(
-                        "client",
-                        "--command",
-                        command,
-                        "--scenario",
-                        scenario,
-                        "--timeout",
-                        String.valueOf(timeout.minusSeconds(10).toMillis())),
-                timeout);
+    public Result client(String run, String command, String scenario, Duration timeout, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "client",
+                "--command",
+                command,
+                "--scenario",
+                scenario,
+                "--timeout",
+                String.valueOf(timeout.minusSeconds(10).toMillis())));
+        args.addAll(List.of(options));
+        Finished finished = launch(run, args, timeout);
         Matcher passed = CLIENT_PASSED.matcher(finished.output());
         if (!passed.find()) {
             throw new AssertionError("conformance suite printed no 'Passed:' line (exit " + finished.exitCode()

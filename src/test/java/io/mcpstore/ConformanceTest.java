@@ -79,6 +79,67 @@ class ConformanceTest {
     }
 
     /**
+     * The frozen 2025-11-25 requirement set of the 0.2.0-alpha.12 suite through the gateway: every scored check
+     * passes, and so does the pending SEP-1699 polling scenario (the fixture ends its answer stream mid-call; the
+     * gateway ends its client's stream after an event id and a retry, and the GET with Last-Event-ID gets the answer).
+     */
+    @Test
+    void the2025RequirementsThroughTheGateway() {
+        JsonObject upstream = Upstreams.url(fixture.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, false))) {
+            ConformanceSuite.Result result = ConformanceSuite.installed2026()
+                    .server("gateway-2025-11-25", gateway.url() + "/mcp", RUN_TIMEOUT, "--requirements", "2025-11-25");
+            assertScoredPass(result);
+            assertThat(check(result, "server-sse-polling", "server-sse-disconnect-resume"))
+                    .as(result.report())
+                    .isEqualTo("SUCCESS");
+        }
+    }
+
+    /**
+     * The frozen 2026-07-28 requirement set through the gateway, the fixture speaking 2025-11-25: the gateway
+     * serves the stateless revision itself and translates (input_required for the fixture's server→client
+     * requests). Every scored check passes; tasks and the other extensions are reported only.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/mcp", "/conf/mcp"})
+    void the2026RequirementsThroughTheGatewayInFrontOfA2025Upstream(String path) {
+        JsonObject upstream = Upstreams.url(fixture.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, path.startsWith("/conf")))) {
+            ConformanceSuite.Result result = ConformanceSuite.installed2026()
+                    .server(
+                            "gateway-2026-07-28" + path.replace('/', '-'),
+                            gateway.url() + path,
+                            RUN_TIMEOUT,
+                            "--requirements",
+                            "2026-07-28");
+            assertScoredPass(result);
+        }
+    }
+
+    /**
+     * The 2026-07-28 set again with the fixture itself speaking only 2026-07-28: the pass-through path (the gateway
+     * relays input_required rounds, listen streams and the upstream's requestState untouched).
+     */
+    @Test
+    void the2026RequirementsThroughTheGatewayInFrontOfA2026Upstream() {
+        FixtureServer.Running stateless = TestGateway.await(FixtureServer.startHttp(
+                vertx, FixtureOptions.defaults().withConformance(true).withEras(io.mcpstore.demo.Eras.V2026)));
+        JsonObject upstream = Upstreams.url(stateless.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, false))) {
+            assertScoredPass(ConformanceSuite.installed2026()
+                    .server(
+                            "gateway-2026-07-28-pass-through",
+                            gateway.url() + "/mcp",
+                            RUN_TIMEOUT,
+                            "--requirements",
+                            "2026-07-28"));
+        } finally {
+            TestGateway.await(stateless.close());
+        }
+    }
+
+    /**
      * The gateway as the client under test ({@link ConformanceClient}): the suite's own test server becomes its only
      * upstream and the scenario is driven through it. These are the suite's {@code core} client scenarios that need
      * no OAuth; the {@code auth/*} ones need the gateway to be an OAuth client of its upstreams, which it is not.
@@ -86,7 +147,49 @@ class ConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry"})
     void theGatewayAsAClient(String scenario) {
-        String command = String.join(
+        ConformanceSuite.Result result =
+                suite.client("client-" + scenario, clientCommand(), scenario, Duration.ofMinutes(3));
+        System.out.println(result.report());
+        // Only failed checks count: the suite also exits 1 on warnings, such as sse-retry's "reconnected slightly
+        // late" (its own wall-clock tolerance), which a busy machine can cause.
+        assertThat(result.failed()).as(result.report()).isZero();
+        assertThat(result.passed()).as(result.report()).isPositive();
+    }
+
+    /**
+     * The gateway as a 2026-07-28 client of the suite's stateless scenario servers (0.2.0-alpha.12): it negotiates
+     * the revision with {@code server/discover}, sends the {@code _meta} envelope and the SEP-2243 headers (with
+     * {@code x-mcp-header} parameters, and without the tools whose annotations are invalid), and follows {@code
+     * input_required} results for its 2025-era client (the Java SDK, answering elicitations). None needs OAuth.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "tools_call",
+                "request-metadata",
+                "http-standard-headers",
+                "http-custom-headers",
+                "http-invalid-tool-headers",
+                "json-schema-ref-no-deref",
+                "sep-2322-client-request-state"
+            })
+    void theGatewayAsA2026Client(String scenario) {
+        ConformanceSuite.Result result = ConformanceSuite.installed2026()
+                .client(
+                        "client-2026-" + scenario,
+                        clientCommand(),
+                        scenario,
+                        Duration.ofMinutes(3),
+                        "--spec-version",
+                        io.mcpstore.protocol.Stateless.VERSION);
+        System.out.println(result.report());
+        assertThat(result.failed()).as(result.report()).isZero();
+        assertThat(result.passed()).as(result.report()).isPositive();
+        assertThat(result.exitCode()).as(result.report()).isZero();
+    }
+
+    private static String clientCommand() {
+        return String.join(
                 " ",
                 Upstreams.JAVA,
                 "-XX:TieredStopAtLevel=1",
@@ -94,12 +197,6 @@ class ConformanceTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 ConformanceClient.class.getName());
-        ConformanceSuite.Result result = suite.client("client-" + scenario, command, scenario, Duration.ofMinutes(3));
-        System.out.println(result.report());
-        // Only failed checks count: the suite also exits 1 on warnings, such as sse-retry's "reconnected slightly
-        // late" (its own wall-clock tolerance), which a busy machine can cause.
-        assertThat(result.failed()).as(result.report()).isZero();
-        assertThat(result.passed()).as(result.report()).isPositive();
     }
 
     /** One service {@code conf}, names left as the fixture gives them; optionally an app {@code /conf} serving it. */
@@ -116,6 +213,30 @@ class ConformanceTest {
                                             .put("services", new JsonArray().add("conf"))));
         }
         return config;
+    }
+
+    /** A --requirements run: no scored scenario has a failed check (the not-scored ones are only reported). */
+    private static void assertScoredPass(ConformanceSuite.Result result) {
+        System.out.println(result.report());
+        assertThat(result.scoredFailures()).as(result.report()).isEmpty();
+        assertThat(result.scored()).as(result.report()).isNotEmpty().allMatch(s -> s.failed() == 0);
+        assertThat(result.passed()).as(result.report()).isPositive();
+    }
+
+    /** The status of one check of one scenario in a run's results folder. */
+    private static String check(ConformanceSuite.Result result, String scenario, String id) {
+        try (var dirs = java.nio.file.Files.list(result.resultsDir())) {
+            for (java.nio.file.Path dir : dirs.filter(
+                            d -> d.getFileName().toString().startsWith("server-" + scenario + "-"))
+                    .toList()) {
+                for (Object o : new JsonArray(java.nio.file.Files.readString(dir.resolve("checks.json")))) {
+                    if (id.equals(((JsonObject) o).getString("id"))) return ((JsonObject) o).getString("status");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return "missing";
     }
 
     private static void assertPasses(ConformanceSuite.Result result) {

@@ -115,13 +115,26 @@ public final class ConfigStoreVerticle extends VerticleBase {
                 .put("identities", identities());
     }
 
-    /** What every router's authenticator needs; in-process and cluster-internal only, never an API answer. */
+    /**
+     * What every router's authenticator needs, and the secret their signed {@code requestState}s are keyed with (the
+     * signing key's when there is one; else one made at start, shared by every node of this store):
+     * in-process and cluster-internal only, never an API answer.
+     */
     private JsonObject identities() {
         JsonObject out = new JsonObject();
         for (String k : IDENTITY_SECTIONS) {
             out.put(k, document.getValue(k) instanceof JsonObject o ? o : new JsonObject());
         }
-        return out;
+        return out.put("stateKey", STATE_KEY);
+    }
+
+    /** The request-state secret while the document has no signing key (security off): one per store process. */
+    private static final String STATE_KEY = newStateKey();
+
+    private static String newStateKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private boolean securityEnabled() {

@@ -16,7 +16,8 @@ public record GatewayConfig(
         Map<String, ServiceConfig> services,
         Map<String, AppConfig> apps,
         Sessions sessions,
-        SecurityConfig security) {
+        SecurityConfig security,
+        Stateless stateless) {
 
     /**
      * Where and how the gateway listens. {@code requestTimeoutMs}: how long a client may take to send a whole request
@@ -68,6 +69,22 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * How 2026-07-28 (stateless) clients are served.
+     *
+     * @param pendingTimeoutMs how long a call held at a 2025 upstream for the client's input ({@code input_required})
+     *     waits for the client's retry before it is cancelled upstream; also the lifetime of its requestState
+     * @param listTtlMs the {@code ttlMs} caching hint on list results served from the gateway's catalog
+     */
+    public record Stateless(long pendingTimeoutMs, long listTtlMs) {
+        public static final long DEFAULT_PENDING_TIMEOUT_MS = 60_000;
+        public static final Stateless DEFAULTS = new Stateless(DEFAULT_PENDING_TIMEOUT_MS, 0);
+
+        public JsonObject toJson() {
+            return new JsonObject().put("pendingTimeoutMs", pendingTimeoutMs).put("listTtlMs", listTtlMs);
+        }
+    }
+
     /** How public tool and prompt names are made from an upstream's names. */
     public record Naming(Mode mode, String separator) {
         public enum Mode {
@@ -114,6 +131,7 @@ public record GatewayConfig(
             "naming",
             "catalog",
             "sessions",
+            "stateless",
             "store",
             "security",
             "services",
@@ -128,6 +146,7 @@ public record GatewayConfig(
     public static final ConfigKeys NAMING_KEYS = ConfigKeys.of("mode", "separator");
     public static final ConfigKeys CATALOG_KEYS = ConfigKeys.of("pageSize");
     public static final ConfigKeys SESSIONS_KEYS = ConfigKeys.of("idleTimeoutMs", "max");
+    public static final ConfigKeys STATELESS_KEYS = ConfigKeys.of("pendingTimeoutMs", "listTtlMs");
 
     /**
      * The known keys of the section at {@code path} ({@code [http]}, {@code [services, NAME]}), or null where keys
@@ -141,6 +160,7 @@ public record GatewayConfig(
                 case "naming" -> NAMING_KEYS;
                 case "catalog" -> CATALOG_KEYS;
                 case "sessions" -> SESSIONS_KEYS;
+                case "stateless" -> STATELESS_KEYS;
                 case "store" -> StoreSettings.KEYS;
                 case "security" -> SecurityConfig.KEYS;
                 default -> null;
@@ -211,7 +231,18 @@ public record GatewayConfig(
         Object sec = json.getValue("security");
         if (sec != null && !(sec instanceof JsonObject)) throw new ConfigException("security", "must be a map");
         SecurityConfig security = SecurityConfig.fromJson((JsonObject) sec, loopbackOnly(host));
-        return new GatewayConfig(h, n, pageSize, services, apps, limits, security);
+        JsonObject st = object(json, "stateless", "stateless");
+        STATELESS_KEYS.check(st, "stateless");
+        Stateless stateless = new Stateless(
+                intIn(
+                        st,
+                        "pendingTimeoutMs",
+                        Stateless.DEFAULT_PENDING_TIMEOUT_MS,
+                        1_000,
+                        Integer.MAX_VALUE,
+                        "stateless"),
+                intIn(st, "listTtlMs", 0L, 0, Integer.MAX_VALUE, "stateless"));
+        return new GatewayConfig(h, n, pageSize, services, apps, limits, security, stateless);
     }
 
     /** The canonical JSON form: what the config store keeps and publishes. */
@@ -224,7 +255,7 @@ public record GatewayConfig(
         });
         JsonObject a = new JsonObject();
         apps.forEach((name, app) -> a.put(name, app.toJson()));
-        return new JsonObject()
+        JsonObject out = new JsonObject()
                 .put("http", http.toJson())
                 .put("naming", naming.toJson())
                 .put("catalog", new JsonObject().put("pageSize", pageSize))
@@ -232,6 +263,9 @@ public record GatewayConfig(
                 .put("apps", a)
                 .put("sessions", sessions.toJson())
                 .put("security", security.toJson());
+        // Only when set, so that configs written before it existed keep their canonical form.
+        if (!stateless.equals(Stateless.DEFAULTS)) out.put("stateless", stateless.toJson());
+        return out;
     }
 
     /** Whether {@code host} is exactly {@code localhost} or a loopback IP literal (a name is never trusted to be). */

@@ -16,6 +16,8 @@ public final class Stateless {
     public static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     public static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
     public static final String META_SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
+    /** Where a 2026 result (server/discover) may carry the server's name and version. */
+    public static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
 
     // ---- methods
     public static final String SERVER_DISCOVER = "server/discover";
@@ -24,6 +26,16 @@ public final class Stateless {
     public static final String TASKS_GET = "tasks/get";
     public static final String TASKS_UPDATE = "tasks/update";
     public static final String TASKS_CANCEL = "tasks/cancel";
+
+    // ---- subscriptions/listen params: {notifications: {toolsListChanged, …, resourceSubscriptions: [uri]}}
+    public static final String LISTEN_NOTIFICATIONS = "notifications";
+    public static final String LISTEN_TOOLS = "toolsListChanged";
+    public static final String LISTEN_PROMPTS = "promptsListChanged";
+    public static final String LISTEN_RESOURCES = "resourcesListChanged";
+    public static final String LISTEN_RESOURCE_URIS = "resourceSubscriptions";
+
+    // ---- server/discover result
+    public static final String SUPPORTED_VERSIONS = "supportedVersions";
 
     // ---- results (SEP-2322 multi round-trip requests)
     public static final String RESULT_TYPE = "resultType";
@@ -46,4 +58,9 @@ public final class Stateless {
     // ---- JSON-RPC error codes
     public static final int HEADER_MISMATCH = -32020;
     public static final int MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
+    /** 400 + {@code data: {supported: [...], requested}}: the client retries with a version from the list. */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+    // ---- tool input schemas (SEP-2243): a parameter mirrored into an Mcp-Param-<name> header
+    public static final String X_MCP_HEADER = "x-mcp-header";
 }

@@ -1,6 +1,7 @@
 package io.mcpstore.router;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.StreamPause;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.Future;
@@ -135,7 +136,15 @@ final class CallRelay {
         if (body.containsKey("request")) {
             relayRequest(m, call.session(), call.sink());
         } else if (body.getJsonObject("message") != null) {
-            call.sink().send(restoreToken(call, body.getJsonObject("message")));
+            JsonObject message = body.getJsonObject("message");
+            if (StreamPause.METHOD.equals(message.getString("method"))) {
+                // The upstream asked to be polled: a POST's own stream does the same to its client.
+                if (call.sink() instanceof PostSink post) {
+                    post.pause(message.getJsonObject("params").getLong(StreamPause.RETRY_MS, 1L));
+                }
+                return;
+            }
+            call.sink().send(restoreToken(call, message));
         }
     }
 

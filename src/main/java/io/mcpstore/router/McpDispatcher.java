@@ -2,6 +2,7 @@ package io.mcpstore.router;
 
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.AsIsJsonCodec;
+import io.mcpstore.bus.InputHold;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.catalog.CatalogView;
 import io.mcpstore.catalog.ServiceCatalog;
@@ -12,6 +13,8 @@ import io.mcpstore.protocol.InitializeParams;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpException;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.ProtocolVersion;
+import io.mcpstore.protocol.Stateless;
 import io.mcpstore.security.AuditTrail;
 import io.mcpstore.security.Principal;
 import io.mcpstore.security.RateLimited;
@@ -54,6 +57,7 @@ final class McpDispatcher {
     private final Map<String, CatalogView> views = new HashMap<>();
     private RateLimiter limiter = RateLimiter.NONE;
     private AuditTrail audit = AuditTrail.NONE;
+    private RequestStates states;
 
     McpDispatcher(
             Vertx vertx,
@@ -77,9 +81,46 @@ final class McpDispatcher {
         this.audit = audit;
     }
 
+    /** Parameter → header name of the tools' {@code x-mcp-header} parameters, by service and upstream tool name. */
+    private final Map<String, Map<String, String>> headerParams = new HashMap<>();
+
+    /**
+     * The {@code x-mcp-header} parameters of the public tool {@code name} on {@code endpoint} (SEP-2243): parameter
+     * → header name; empty for a tool that has none or is unknown (the call then fails as it would).
+     */
+    Map<String, String> headerParams(Endpoint endpoint, String name) {
+        CatalogView.Target target = view(endpoint).tool(name);
+        if (target == null) return Map.of();
+        return headerParams.computeIfAbsent(target.service() + "\u0000" + target.name(), k -> {
+            ServiceCatalog sc = catalog.service(target.service());
+            if (sc == null) return Map.of();
+            for (Object o : sc.tools()) {
+                if (!(o instanceof JsonObject tool) || !target.name().equals(tool.getString("name"))) continue;
+                Map<String, String> out = new LinkedHashMap<>();
+                JsonObject schema = tool.getValue("inputSchema") instanceof JsonObject i ? i : new JsonObject();
+                JsonObject props = schema.getValue("properties") instanceof JsonObject p ? p : new JsonObject();
+                for (String param : props.fieldNames()) {
+                    if (props.getValue(param) instanceof JsonObject prop
+                            && prop.getValue(Stateless.X_MCP_HEADER) instanceof String header
+                            && !header.isBlank()) {
+                        out.put(param, header);
+                    }
+                }
+                return Map.copyOf(out);
+            }
+            return Map.of();
+        });
+    }
+
+    /** The signer of the requestStates of held calls (2026 callers). */
+    void states(RequestStates states) {
+        this.states = states;
+    }
+
     void config(GatewayConfig next) {
         this.config = next;
         views.clear();
+        headerParams.clear();
     }
 
     GatewayConfig config() {
@@ -88,6 +129,7 @@ final class McpDispatcher {
 
     void catalog(ServiceCatalog service) {
         catalog = catalog.with(service);
+        headerParams.keySet().removeIf(k -> k.startsWith(service.service() + "\u0000"));
         // Only the views that show this service change; they are rebuilt when next asked for.
         views.values().removeIf(view -> view.covers(service.service()));
     }
@@ -155,6 +197,94 @@ final class McpDispatcher {
         return result.map(r -> JsonRpc.result(id, r)).otherwise(failure -> JsonRpc.error(id, Errors.toError(failure)));
     }
 
+    /** The methods of the session era that the stateless revision removed: 404 + -32601 to a 2026 caller. */
+    private static final java.util.Set<String> REMOVED = java.util.Set.of(
+            McpMethods.INITIALIZE,
+            McpMethods.PING,
+            McpMethods.LOGGING_SET_LEVEL,
+            McpMethods.RESOURCES_SUBSCRIBE,
+            McpMethods.RESOURCES_UNSUBSCRIBE);
+
+    /** The list methods whose results carry caching hints (SEP-2549), besides {@code resources/read}. */
+    private static final java.util.Set<String> LISTS = java.util.Set.of(
+            McpMethods.TOOLS_LIST,
+            McpMethods.PROMPTS_LIST,
+            McpMethods.RESOURCES_LIST,
+            McpMethods.RESOURCES_TEMPLATES_LIST);
+
+    /**
+     * Answers one request of a stateless 2026-07-28 caller, its {@code _meta} already checked: {@code session} is
+     * what the upstreams are told of the caller. Results carry {@code resultType}, lists and reads their caching
+     * hints; a resource that is not there is -32602 (SEP-2164). Never fails.
+     */
+    Future<JsonObject> answerStateless(
+            Endpoint endpoint, Principal principal, JsonObject session, JsonObject request, Relay relay) {
+        Object id = request.getValue("id");
+        String method = request.getString("method");
+        Future<JsonObject> result;
+        try {
+            JsonObject params = params(request);
+            if (REMOVED.contains(method)) {
+                throw new McpException(
+                        JsonRpc.METHOD_NOT_FOUND,
+                        "Method not found: " + method + " is not part of protocol revision " + Stateless.VERSION);
+            }
+            result = Stateless.SERVER_DISCOVER.equals(method)
+                    ? Future.succeededFuture(discoverResult())
+                    : dispatch(endpoint, new Caller(null, relay, principal, session), method, params);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        return result.map(r -> JsonRpc.result(id, shaped(method, principal, r)))
+                .otherwise(failure -> JsonRpc.error(id, statelessError(Errors.toError(failure))));
+    }
+
+    /** {@code server/discover}: what {@code initialize} would say, for the stateless revision. */
+    JsonObject discoverResult() {
+        JsonObject init = initializeResult(Stateless.VERSION);
+        JsonObject capabilities = init.getJsonObject("capabilities").copy();
+        capabilities.remove("logging");
+        List<String> versions = new ArrayList<>();
+        versions.add(Stateless.VERSION);
+        versions.addAll(ProtocolVersion.SUPPORTED);
+        return new JsonObject()
+                .put(Stateless.SUPPORTED_VERSIONS, new io.vertx.core.json.JsonArray(versions))
+                .put("capabilities", capabilities)
+                .put("instructions", init.getString("instructions"))
+                .put("_meta", new JsonObject().put(Stateless.META_SERVER_INFO, init.getJsonObject("serverInfo")));
+    }
+
+    /** A 2026 result: {@code resultType} always, caching hints on lists and reads. */
+    private JsonObject shaped(String method, Principal principal, JsonObject result) {
+        if (!result.containsKey(Stateless.RESULT_TYPE)) result.put(Stateless.RESULT_TYPE, Stateless.COMPLETE);
+        if (!Stateless.COMPLETE.equals(result.getString(Stateless.RESULT_TYPE))) return result;
+        boolean personal = principal.kind() != Principal.Kind.ANONYMOUS;
+        if (LISTS.contains(method)) {
+            // The list a caller sees depends on who asks once some tools or apps are theirs only.
+            boolean restricted = personal && (!principal.tools().all() || principal.apps() != null);
+            result.put(Stateless.TTL_MS, config.stateless().listTtlMs())
+                    .put(Stateless.CACHE_SCOPE, restricted ? "private" : "public");
+        } else if (McpMethods.RESOURCES_READ.equals(method)) {
+            if (!(result.getValue(Stateless.TTL_MS) instanceof Number n) || n.longValue() < 0) {
+                result.put(Stateless.TTL_MS, 0);
+            }
+            Object scope = result.getValue(Stateless.CACHE_SCOPE);
+            // An upstream's "public" holds only where everyone may read it; behind security the gateway says private.
+            if (personal || !("public".equals(scope) || "private".equals(scope))) {
+                result.put(Stateless.CACHE_SCOPE, personal ? "private" : "public");
+            }
+        }
+        return result;
+    }
+
+    /** Errors as the stateless revision spells them: a missing resource is -32602 with its URI (SEP-2164). */
+    private static JsonObject statelessError(JsonObject error) {
+        if (error.getInteger("code", 0) == JsonRpc.RESOURCE_NOT_FOUND) {
+            return error.copy().put("code", JsonRpc.INVALID_PARAMS);
+        }
+        return error;
+    }
+
     /**
      * Answers {@code initialize}, which the transports handle themselves because it makes a session: the params are
      * checked first, and {@code open} (which makes the session of them) runs only when they are well-formed. Never
@@ -171,8 +301,16 @@ final class McpDispatcher {
         }
     }
 
-    /** Who is calling: their session record, the relay for what the call sends back, and who they are. */
-    private record Caller(Session session, Relay relay, Principal principal) {}
+    /**
+     * Who is calling: their session record (a 2025-era caller) or the bus session of a stateless 2026-07-28 caller
+     * ({@code stateless}: its era, capabilities, clientInfo, logLevel), the relay for what the call sends back, and
+     * who they are.
+     */
+    private record Caller(Session session, Relay relay, Principal principal, JsonObject stateless) {
+        Caller(Session session, Relay relay, Principal principal) {
+            this(session, relay, principal, null);
+        }
+    }
 
     private Future<JsonObject> dispatch(Endpoint endpoint, Caller session, String method, JsonObject params) {
         return switch (method) {
@@ -379,6 +517,29 @@ final class McpDispatcher {
         if (session != null) {
             body.put("session", new JsonObject().put("id", session.id()).put("capabilities", session.capabilities()));
         }
+        boolean held = caller.stateless() != null && HOLDABLE.contains(method);
+        if (caller.stateless() != null) {
+            body.put("session", caller.stateless())
+                    .put(InputHold.TIMEOUT_MS, config.stateless().pendingTimeoutMs());
+            if (held && RequestStates.isOurs(params.getValue(Stateless.REQUEST_STATE))) {
+                RequestStates.Held state = states.verify(
+                        params.getString(Stateless.REQUEST_STATE),
+                        caller.principal().subject(),
+                        System.currentTimeMillis());
+                if (!state.service().equals(service)
+                        || !state.method().equals(method)
+                        || !String.valueOf(targetOf(params)).equals(state.target())) {
+                    throw McpException.invalidParams(
+                            "Invalid params: requestState rejected: it was issued for another request");
+                }
+                body.put("method", InputHold.RESUME)
+                        .put(
+                                "params",
+                                new JsonObject()
+                                        .put(InputHold.PENDING, state.pending())
+                                        .put(InputHold.INPUT_RESPONSES, params.getValue(Stateless.INPUT_RESPONSES)));
+            }
+        }
         if (caller.relay() != null) body.put("relay", caller.relay().open(service));
         return vertx.eventBus()
                 .<JsonObject>request(
@@ -386,7 +547,31 @@ final class McpDispatcher {
                         body,
                         AsIsJsonCodec.options().setSendTimeout(timeout))
                 .recover(failure -> Future.failedFuture(busFailure(service, method, timeout, failure)))
-                .compose(McpDispatcher::unwrap);
+                .compose(reply -> {
+                    String pending = held ? reply.body().getString(InputHold.PENDING) : null;
+                    if (pending == null) return unwrap(reply);
+                    // A call held at its upstream for the client's input: the client gets a signed name for it.
+                    long expires =
+                            System.currentTimeMillis() + config.stateless().pendingTimeoutMs();
+                    String state = states.sign(
+                            new RequestStates.Held(
+                                    service,
+                                    pending,
+                                    caller.principal().subject(),
+                                    method,
+                                    String.valueOf(targetOf(params))),
+                            expires);
+                    return unwrap(reply).map(r -> r.put(Stateless.REQUEST_STATE, state));
+                });
+    }
+
+    /** The methods a 2026 server may answer with {@code input_required} (SEP-2322). */
+    private static final java.util.Set<String> HOLDABLE =
+            java.util.Set.of(McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET, McpMethods.RESOURCES_READ);
+
+    /** The upstream name a call is about: a tool's or prompt's name, a resource's URI. */
+    private static Object targetOf(JsonObject params) {
+        return params.containsKey("name") ? params.getValue("name") : params.getValue("uri");
     }
 
     private static Future<JsonObject> unwrap(Message<JsonObject> reply) {

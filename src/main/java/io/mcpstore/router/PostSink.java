@@ -31,6 +31,22 @@ final class PostSink implements CallRelay.Sink {
         stream.message(message);
     }
 
+    /**
+     * Ends this response after an event id and a {@code retry} of {@code retryMs} while the call goes on (SEP-1699
+     * polling): what follows, the answer too, is buffered on the stream, and the client resumes it with a GET
+     * carrying {@code Last-Event-ID}.
+     */
+    void pause(long retryMs) {
+        if (response.ended() || response.closed()) return;
+        if (stream == null) {
+            stream = registry.open(session).to(SseStream.http(response.setStatusCode(200)));
+            stream.prime(retryMs);
+        } else {
+            stream.retry(retryMs);
+        }
+        stream.detach();
+    }
+
     void finish(JsonObject answer) {
         if (stream == null) {
             HttpReplies.json(response, 200, answer);

@@ -63,6 +63,8 @@ public final class RouterVerticle extends VerticleBase {
     private McpDispatcher dispatcher;
     private SessionStore sessions;
     private SessionStreams streams;
+    private ListenStreams listens;
+    private RequestStates states;
     private CallRelay relay;
     private RequestGuard guard;
     private StreamableHttpHandler streamable;
@@ -114,7 +116,10 @@ public final class RouterVerticle extends VerticleBase {
         streams = new SessionStreams(vertx, relay, sessions);
         guard = new RequestGuard(gateway.http(), instance == 0);
         RouterParts parts = new RouterParts(vertx, dispatcher, sessions, streams, relay, registry);
-        streamable = new StreamableHttpHandler(parts);
+        listens = new ListenStreams(vertx, dispatcher, registry, tag);
+        streamable = new StreamableHttpHandler(parts, new StatelessHandler(parts, listens));
+        states = new RequestStates(vertx, gateway.security().jwtKey());
+        dispatcher.states(states);
         legacy = new LegacySseHandler(parts);
         endpoints(gateway);
         maxBodyBytes = gateway.http().maxBodyBytes();
@@ -126,8 +131,14 @@ public final class RouterVerticle extends VerticleBase {
         var catalog = bus.<JsonObject>consumer(
                 Addresses.CATALOG_CHANGED, m -> dispatcher.catalog(ServiceCatalog.fromJson(m.body())));
         var config = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()));
-        var notify = bus.<JsonObject>consumer(Addresses.SESSIONS_NOTIFY, m -> streams.notify(m.body(), endpoints::get));
-        keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> streams.keepAlive());
+        var notify = bus.<JsonObject>consumer(Addresses.SESSIONS_NOTIFY, m -> {
+            streams.notify(m.body(), endpoints::get);
+            listens.notify(m.body(), endpoints::get);
+        });
+        keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_MS, id -> {
+            streams.keepAlive();
+            listens.keepAlive();
+        });
         if (instance == 0 && gateway.sessions().idleTimeoutMs() > 0) {
             sweepTimer = vertx.setPeriodic(sessions.sweepPeriodMs(), id -> expire());
         }
@@ -142,7 +153,7 @@ public final class RouterVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false)
                 .setTcpNoDelay(true);
         timeouts = new ConnectionTimeouts(vertx, http.requestTimeoutMs(), http.idleTimeoutMs());
-        return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start())
+        return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start(), states.start())
                 .compose(v -> Authenticators.start(vertx, security))
                 .compose(a -> {
                     authenticator = a;
@@ -172,8 +183,9 @@ public final class RouterVerticle extends VerticleBase {
         if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
         if (timeouts != null) timeouts.close();
         streams.closeAll();
+        listens.closeAll();
         Future<Void> auth = authenticator == null ? Future.succeededFuture() : authenticator.close();
-        return Future.join(auth, admin == null ? Future.succeededFuture() : admin.close());
+        return Future.join(auth, admin == null ? Future.succeededFuture() : admin.close(), states.close());
     }
 
     /** Closes the node's idle sessions: their streams end and their calls are cancelled, wherever they are. */
@@ -476,6 +488,7 @@ public final class RouterVerticle extends VerticleBase {
                         .put("services", new JsonArray(new ArrayList<>(gone)))
                         .put("message", JsonRpc.notification(method, null));
                 streams.notify(notice, p -> p.equals(prefix) ? old : null);
+                listens.notify(notice, p -> p.equals(prefix) ? old : null);
             }
         });
     }

@@ -84,6 +84,22 @@ final class SseStream {
         emit(null, "");
     }
 
+    /** A priming event that also tells the client how long to wait before it reconnects. */
+    void prime(long retryMs) {
+        emit(null, "", retryMs);
+    }
+
+    /** A {@code retry} field on its own (not an event, not buffered): the reconnection delay from now on. */
+    void retry(long retryMs) {
+        if (output != null) output.write("retry: " + retryMs + "\n\n");
+    }
+
+    /** Ends delivery on the current output; the stream goes on buffering until a client resumes it. */
+    void detach() {
+        if (output != null) output.end();
+        output = null;
+    }
+
     void message(JsonObject message) {
         emit("message", message.encode());
     }
@@ -121,11 +137,16 @@ final class SseStream {
     }
 
     private void emit(String type, String data) {
+        emit(type, data, -1);
+    }
+
+    private void emit(String type, String data, long retryMs) {
         if (ended) return;
         long seq = next++;
         StringBuilder sb = new StringBuilder(data.length() + 48);
         sb.append("id: ").append(id).append('.').append(seq).append('\n');
         if (type != null) sb.append("event: ").append(type).append('\n');
+        if (retryMs >= 0) sb.append("retry: ").append(retryMs).append('\n');
         for (String line : data.split("\n", -1))
             sb.append("data: ").append(line).append('\n');
         String text = sb.append('\n').toString();

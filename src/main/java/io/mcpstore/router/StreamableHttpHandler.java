@@ -27,8 +27,10 @@ final class StreamableHttpHandler {
     private final CallRelay relay;
     private final StreamRegistry registry;
     private final Vertx vertx;
+    private final StatelessHandler stateless;
 
-    StreamableHttpHandler(RouterParts parts) {
+    StreamableHttpHandler(RouterParts parts, StatelessHandler stateless) {
+        this.stateless = stateless;
         this.dispatcher = parts.dispatcher();
         this.sessions = parts.sessions();
         this.streams = parts.streams();
@@ -71,6 +73,10 @@ final class StreamableHttpHandler {
         String invalid = JsonRpcShape.problem(message);
         if (invalid != null) {
             HttpReplies.json(ctx, 400, JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid));
+            return;
+        }
+        if (StatelessHandler.applies(request, message)) {
+            stateless.post(request, endpoint, principal, message);
             return;
         }
         if (McpMethods.INITIALIZE.equals(message.getString("method")) && JsonRpc.isRequest(message)) {

@@ -1,9 +1,14 @@
 package io.mcpstore.upstream;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.InputHold;
+import io.mcpstore.bus.StreamPause;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.Stateless;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -14,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +37,13 @@ import org.slf4j.LoggerFactory;
 final class UpstreamRelay {
     /** One call in flight: where its related messages go ({@code relay}) and who asked ({@code session}). */
     static final class InFlight {
-        final String key;
-        final JsonObject relay;
+        String key;
+        JsonObject relay;
         final JsonObject session;
         final String token;
         long upstreamId = -1;
+        /** Set for a 2026-07-28 caller: its server→client requests are held, not relayed (see {@link Hold}). */
+        Hold hold;
 
         private InFlight(String key, JsonObject relay, JsonObject session, String token) {
             this.key = key;
@@ -89,6 +97,9 @@ final class UpstreamRelay {
         JsonObject meta = params == null ? null : params.getJsonObject("_meta");
         String token = meta != null && meta.getValue("progressToken") != null ? "mcpstore-" + nextToken++ : null;
         InFlight call = new InFlight(key(relay), relay, body.getJsonObject("session", new JsonObject()), token);
+        if (Stateless.VERSION.equals(call.session.getString(InputHold.ERA))) {
+            call.hold = new Hold(body.getLong(InputHold.TIMEOUT_MS, InputHold.DEFAULT_TIMEOUT_MS));
+        }
         calls.put(call.key, call);
         if (token != null) byToken.put(token, call);
         return call;
@@ -149,6 +160,12 @@ final class UpstreamRelay {
                 }
                 return true;
             }
+            case StreamPause.METHOD -> {
+                // Only a session's client can resume a stream; a stateless caller just waits for the answer.
+                InFlight call = match(inbound).call();
+                if (call != null && call.hold == null) toCall(call, notification);
+                return true;
+            }
             case McpMethods.NOTIFICATIONS_RESOURCES_UPDATED -> {
                 toSessions(notification, new JsonObject().put("uri", params.getString("uri")));
                 return true;
@@ -184,6 +201,11 @@ final class UpstreamRelay {
         }
         String capability = CAPABILITY_OF.get(method);
         JsonObject declared = call.session.getJsonObject("capabilities", new JsonObject());
+        if (call.hold != null) {
+            if (roots && !declared.containsKey("roots")) return Future.succeededFuture(configuredRoots());
+            JsonObject params = request.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+            return park(call, method, params, capability == null || declared.containsKey(capability));
+        }
         if (capability != null && !declared.containsKey(capability)) {
             if (roots) return Future.succeededFuture(configuredRoots());
             return Future.failedFuture(new JsonRpcPeer.RpcError(
@@ -266,6 +288,236 @@ final class UpstreamRelay {
     /** Every call in flight, for when the connection is lost. */
     List<InFlight> all() {
         return new ArrayList<>(calls.values());
+    }
+
+    // ---- the MRTR hold: a 2026-07-28 caller in front of this (2025-era) connection
+
+    /** How long the requests an upstream sends together are gathered into one {@code input_required} result. */
+    static final long BATCH_MS = 25;
+
+    /** One server→client request the upstream waits on, until the client's retry brings its answer. */
+    private record Parked(
+            String key, String method, JsonObject params, String capability, Promise<JsonObject> answer) {}
+
+    /**
+     * A 2026 caller's call: the round its current bus request (the first call, then each retry) waits for, the
+     * requests the upstream asked meanwhile, and the upstream's outcome if it came while the client held the input.
+     */
+    static final class Hold {
+        final long timeoutMs;
+        Promise<JsonObject> round;
+        final LinkedHashMap<String, Parked> parked = new LinkedHashMap<>();
+        final List<Parked> refused = new ArrayList<>();
+        long batchTimer = -1;
+        long expiryTimer = -1;
+        String pending;
+        AsyncResult<JsonObject> finished;
+        int nextKey = 1;
+
+        Hold(long timeoutMs) {
+            this.timeoutMs = timeoutMs;
+        }
+    }
+
+    private final Map<String, InFlight> holds = new HashMap<>();
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    private Consumer<InFlight> abandon = call -> {};
+
+    /** What cancels a held call upstream: its client's retry never came, or it cannot serve the call. */
+    void onAbandoned(Consumer<InFlight> abandon) {
+        this.abandon = abandon;
+    }
+
+    /**
+     * The bus reply of a call: for a 2025 caller the upstream's answer; for a 2026 caller the first of the
+     * upstream's answer and an {@code input_required} result gathered from the requests the upstream sent meanwhile.
+     */
+    Future<JsonObject> outcome(InFlight call, Future<JsonObject> done) {
+        if (call == null || call.hold == null) return done;
+        Hold h = call.hold;
+        h.round = Promise.promise();
+        done.onComplete(ar -> {
+            if (h.batchTimer >= 0) {
+                vertx.cancelTimer(h.batchTimer);
+                h.batchTimer = -1;
+            }
+            if (h.pending != null) {
+                h.finished = ar; // the client holds the input; its retry gets this
+            } else {
+                complete(h.round, ar);
+            }
+        });
+        return h.round.future();
+    }
+
+    private Future<JsonObject> park(InFlight call, String method, JsonObject params, boolean declared) {
+        Hold h = call.hold;
+        JsonObject meta = params.getValue("_meta") instanceof JsonObject m ? m : null;
+        String key =
+                meta != null && meta.getValue(InputHold.META_INPUT_KEY) instanceof String k && !k.isBlank() ? k : null;
+        if (key == null || h.parked.containsKey(key)) {
+            do {
+                key = method.substring(0, method.indexOf('/') < 0 ? method.length() : method.indexOf('/')) + "-"
+                        + h.nextKey++;
+            } while (h.parked.containsKey(key));
+        }
+        JsonObject shown = params;
+        if (meta != null && meta.containsKey(InputHold.META_INPUT_KEY)) {
+            JsonObject rest = meta.copy();
+            rest.remove(InputHold.META_INPUT_KEY);
+            shown = params.copy();
+            if (rest.isEmpty()) shown.remove("_meta");
+            else shown.put("_meta", rest);
+        }
+        Parked p = new Parked(key, method, shown, CAPABILITY_OF.get(method), Promise.promise());
+        if (declared) h.parked.put(key, p);
+        else h.refused.add(p);
+        if (h.pending == null && h.round != null && !h.round.future().isComplete()) {
+            if (h.batchTimer >= 0) vertx.cancelTimer(h.batchTimer);
+            h.batchTimer = vertx.setTimer(BATCH_MS, t -> batched(call));
+        }
+        return p.answer().future();
+    }
+
+    /**
+     * The upstream's requests of one batch are in: the ones the client declared go to it as {@code input_required};
+     * those it did not are refused upstream. Only undeclared ones: the client cannot serve this call at all, and
+     * gets -32021 naming what it lacks.
+     */
+    private void batched(InFlight call) {
+        Hold h = call.hold;
+        h.batchTimer = -1;
+        if (h.round == null || h.round.future().isComplete()) return;
+        if (!h.refused.isEmpty()) {
+            JsonObject required = new JsonObject();
+            h.refused.forEach(p -> required.put(p.capability(), new JsonObject()));
+            String missing = String.join(", ", required.fieldNames());
+            h.refused.forEach(p -> p.answer()
+                    .tryFail(new JsonRpcPeer.RpcError(
+                            Stateless.MISSING_REQUIRED_CLIENT_CAPABILITY,
+                            "the calling client did not declare " + missing)));
+            h.refused.clear();
+            if (h.parked.isEmpty()) {
+                h.round.tryComplete(new JsonObject()
+                        .put(
+                                "error",
+                                new JsonObject()
+                                        .put("code", Stateless.MISSING_REQUIRED_CLIENT_CAPABILITY)
+                                        .put(
+                                                "message",
+                                                "Missing required client capability: service '" + service
+                                                        + "' asked for " + missing
+                                                        + ", which the client did not declare")
+                                        .put("data", new JsonObject().put("requiredCapabilities", required))));
+                abandon.accept(call);
+                return;
+            }
+        }
+        if (!h.parked.isEmpty()) offer(call);
+    }
+
+    /** Answers the round with the parked requests as {@code inputRequests}, held under a fresh pending id. */
+    private void offer(InFlight call) {
+        Hold h = call.hold;
+        byte[] id = new byte[18];
+        random.nextBytes(id);
+        h.pending = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        holds.put(h.pending, call);
+        JsonObject requests = new JsonObject();
+        h.parked
+                .values()
+                .forEach(p -> requests.put(
+                        p.key(), new JsonObject().put("method", p.method()).put("params", p.params())));
+        String pending = h.pending;
+        h.expiryTimer = vertx.setTimer(h.timeoutMs, t -> expire(pending));
+        h.round.tryComplete(new JsonObject()
+                .put(
+                        "result",
+                        new JsonObject()
+                                .put(Stateless.RESULT_TYPE, Stateless.INPUT_REQUIRED)
+                                .put(Stateless.INPUT_REQUESTS, requests))
+                .put(InputHold.PENDING, pending));
+    }
+
+    /** The client's retry never came: the parked requests fail and the call is cancelled upstream. */
+    private void expire(String pending) {
+        InFlight call = holds.remove(pending);
+        if (call == null) return;
+        Hold h = call.hold;
+        h.pending = null;
+        h.expiryTimer = -1;
+        LOG.info(
+                "service '{}': a call's input was not supplied within {} ms; cancelled upstream", service, h.timeoutMs);
+        failParked(h, "the client did not supply the input within " + h.timeoutMs + " ms");
+        if (h.finished == null) abandon.accept(call);
+    }
+
+    private static void failParked(Hold h, String why) {
+        h.parked.values().forEach(p -> p.answer().tryFail(new JsonRpcPeer.RpcError(JsonRpc.REQUEST_CANCELLED, why)));
+        h.parked.clear();
+    }
+
+    /**
+     * A retry of a held call ({@code mcpstore/resume}): the parked requests the client answered are answered
+     * upstream, and the reply is the call's next outcome (its result, or another {@code input_required}). Answers
+     * the client left out are asked again at once; keys it made up are ignored.
+     */
+    Future<JsonObject> resume(JsonObject body) {
+        JsonObject params = body.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+        String pending = params.getString(InputHold.PENDING);
+        InFlight call = pending == null ? null : holds.get(pending);
+        if (call == null) {
+            return Future.succeededFuture(error(
+                    JsonRpc.INVALID_PARAMS,
+                    "Invalid params: the requestState names a call of service '" + service
+                            + "' that is no longer pending (it ended, was answered already or timed out)"));
+        }
+        Object responses = params.getValue(InputHold.INPUT_RESPONSES);
+        if (!(responses instanceof JsonObject answers)) {
+            return Future.succeededFuture(
+                    error(JsonRpc.INVALID_PARAMS, "Invalid params: inputResponses must be an object"));
+        }
+        Hold h = call.hold;
+        for (String key : h.parked.keySet()) {
+            Object answer = answers.getValue(key);
+            if (answer != null && !(answer instanceof JsonObject)) {
+                return Future.succeededFuture(
+                        error(JsonRpc.INVALID_PARAMS, "Invalid params: inputResponses." + key + " must be an object"));
+            }
+        }
+        holds.remove(pending);
+        vertx.cancelTimer(h.expiryTimer);
+        h.expiryTimer = -1;
+        h.pending = null;
+        JsonObject relay = body.getJsonObject("relay");
+        if (relay != null) {
+            calls.remove(call.key);
+            call.relay = relay;
+            call.key = key(relay);
+            if (h.finished == null) calls.put(call.key, call);
+        }
+        h.round = Promise.promise();
+        if (h.finished != null) {
+            complete(h.round, h.finished);
+            failParked(h, "the call has ended");
+            return h.round.future();
+        }
+        for (String key : new ArrayList<>(h.parked.keySet())) {
+            if (answers.getValue(key) instanceof JsonObject answer) {
+                h.parked.remove(key).answer().tryComplete(answer);
+            }
+        }
+        if (!h.parked.isEmpty()) offer(call);
+        return h.round.future();
+    }
+
+    private static void complete(Promise<JsonObject> round, AsyncResult<JsonObject> ar) {
+        if (ar.succeeded()) round.tryComplete(ar.result());
+        else round.tryFail(ar.cause());
+    }
+
+    private static JsonObject error(int code, String message) {
+        return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
     }
 
     private static String key(JsonObject relay) {
