@@ -70,6 +70,32 @@ class ConformanceTest {
         }
     }
 
+    /**
+     * A 2025-era client (the suite, at 2025-11-25) in front of a 2026-07-28-only fixture: the gateway speaks the
+     * stateless revision upstream and translates (input_required rounds into server→client requests, listen into
+     * list changes and resource updates, per-request log levels).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "stdio"})
+    void throughTheGatewayWithA2026OnlyFixture(String transport) {
+        JsonObject upstream;
+        FixtureServer.Running modern = null;
+        if (transport.equals("http")) {
+            modern = TestGateway.await(FixtureServer.startHttp(
+                    vertx, FixtureOptions.defaults().withConformance(true).withEras(io.mcpstore.demo.Eras.V2026)));
+            upstream = Upstreams.url(modern.url());
+        } else {
+            upstream = Upstreams.fixtureStdio("--conformance", "--era", "2026");
+        }
+        try (TestGateway gateway =
+                TestGateway.startReady(gatewayConfig(upstream.put("timeoutMs", CALL_TIMEOUT_MS), false))) {
+            assertThat(gateway.service("conf").getString("era")).isEqualTo("2026-07-28");
+            assertPasses(suite.server("gateway-2026-upstream-" + transport, gateway.url() + "/mcp", RUN_TIMEOUT));
+        } finally {
+            if (modern != null) TestGateway.await(modern.close());
+        }
+    }
+
     @Test
     void throughAnAppPrefix() {
         JsonObject upstream = Upstreams.url(fixture.url()).put("timeoutMs", CALL_TIMEOUT_MS);
