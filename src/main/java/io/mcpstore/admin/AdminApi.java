@@ -39,6 +39,7 @@ public final class AdminApi {
     private final UsersApi users;
     private final KeysApi keys;
     private final AuditApi audit;
+    private final ClusterApi cluster;
     private final AuthGate gate;
     private final Router router;
     private MessageConsumer<JsonObject> changes;
@@ -56,7 +57,8 @@ public final class AdminApi {
         this.current = new CurrentConfig(bus, config);
         this.openapi = openapi;
         ServiceRules rules = new ServiceRules(vertx);
-        this.services = new ServicesApi(bus, current, catalogs, rules);
+        this.cluster = new ClusterApi(vertx, bus, current);
+        this.services = new ServicesApi(bus, current, catalogs, rules, cluster);
         this.apps = new AppsApi(bus, current);
         this.tools = new ToolsApi(bus, current, catalogs, gate);
         this.config = new ConfigApi(bus, current, rules);
@@ -163,6 +165,8 @@ public final class AdminApi {
         r.delete("/keys/:id").handler(keys::delete);
 
         r.get("/audit").handler(audit::query);
+
+        r.get("/cluster").handler(cluster::get);
 
         r.route().handler(ctx -> {
             throw Problem.notFound("no such admin API path: " + ctx.request().path());

@@ -115,6 +115,7 @@ public record GatewayConfig(
             "catalog",
             "sessions",
             "store",
+            "cluster",
             "security",
             "services",
             "apps",
@@ -142,12 +143,16 @@ public record GatewayConfig(
                 case "catalog" -> CATALOG_KEYS;
                 case "sessions" -> SESSIONS_KEYS;
                 case "store" -> StoreSettings.KEYS;
+                case "cluster" -> ClusterSettings.KEYS;
                 case "security" -> SecurityConfig.KEYS;
                 default -> null;
             };
         }
         if (path.size() == 2 && path.get(0).equals("services")) return ServiceConfig.KEYS;
         if (path.size() == 2 && path.get(0).equals("apps")) return AppConfig.KEYS;
+        if (path.size() == 3 && path.get(0).equals("services") && path.get(2).equals("placement")) {
+            return ServicePlacement.KEYS;
+        }
         return null;
     }
 

@@ -32,7 +32,8 @@ public record ServiceConfig(
         boolean inheritEnv,
         List<Root> roots,
         boolean allowPrivateNetwork,
-        boolean auditArguments) {
+        boolean auditArguments,
+        ServicePlacement placement) {
 
     /**
      * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
@@ -100,7 +101,10 @@ public record ServiceConfig(
             "inheritEnv",
             "roots",
             "allowPrivateNetwork",
-            "auditArguments");
+            "auditArguments",
+            "replicas",
+            "retry",
+            "placement");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -192,7 +196,8 @@ public record ServiceConfig(
                 (Boolean) inheritEnv,
                 roots(json, key),
                 (Boolean) allowPrivate,
-                (Boolean) auditArguments);
+                (Boolean) auditArguments,
+                ServicePlacement.fromJson(json, key));
     }
 
     /**
@@ -218,6 +223,7 @@ public record ServiceConfig(
         if (inheritEnv) json.put("inheritEnv", true);
         if (allowPrivateNetwork) json.put("allowPrivateNetwork", true);
         if (auditArguments) json.put("auditArguments", true);
+        placement.write(json);
         return json;
     }
 
