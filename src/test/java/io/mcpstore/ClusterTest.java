@@ -87,6 +87,10 @@ class ClusterTest {
     }
 
     private Node start(String mark, int port, List<Integer> ports) throws Exception {
+        return start(mark, port, ports, "store: {type: postgres, url: \"" + PG + "\", schema: " + schema + "}");
+    }
+
+    private Node start(String mark, int port, List<Integer> ports, String store) throws Exception {
         Path config = dir.resolve(mark + ".yaml");
         StringBuilder members = new StringBuilder();
         for (int p : ports) members.append(members.length() == 0 ? "" : ", ").append("\"127.0.0.1:" + p + "\"");
@@ -96,9 +100,9 @@ class ClusterTest {
                   host: 127.0.0.1
                   port: %d
                   members: [%s]
-                store: {type: postgres, url: "%s", schema: %s}
+                %s
                 services: {}
-                """.formatted(ports.get(0), port, members, PG, schema));
+                """.formatted(ports.get(0), port, members, store));
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(List.of(
                         Upstreams.JAVA,
@@ -300,5 +304,43 @@ class ClusterTest {
         for (int i = 0; i < 20; i++) {
             assertThat(answeredBy(via, "rep")).isEqualTo(survivors.get(1).mark());
         }
+    }
+
+    @Test
+    void withAFileStoreTheFirstNodeOwnsTheConfigAndTheOthersChangeItThroughTheBus() throws Exception {
+        List<Integer> ports = List.of(freePort(), freePort());
+        Node owner = start("o1", ports.get(0), ports, "");
+        Node other = start("o2", ports.get(1), ports, "");
+        other.gateway().awaitReady(BOUND);
+        assertThat(json(other.gateway().get("/health/ready"))
+                        .getJsonObject("cluster")
+                        .getInteger("members"))
+                .isEqualTo(2);
+        addService(other.gateway(), "fz", fixture("fz"));
+        // Written to the owner's file, not to the other node's.
+        assertThat(Files.readString(dir.resolve("o1.yaml"))).contains("fz");
+        assertThat(Files.readString(dir.resolve("o2.yaml"))).doesNotContain("fz");
+        await(
+                "fz answers through o2",
+                () -> text(call(other.gateway(), "fz__echo", new JsonObject().put("text", "z"))));
+        assertThat(json(other.gateway().get("/api/v1/config")).getLong("revision"))
+                .isEqualTo(json(owner.gateway().get("/api/v1/config")).getLong("revision"));
+
+        // Without its owner the config cannot change (a clear 503), and the services keep running on the survivor.
+        kill(owner);
+        await(
+                "o2 alone",
+                () -> json(other.gateway().get("/health/ready"))
+                                .getJsonObject("cluster")
+                                .getInteger("members")
+                        == 1);
+        HttpResponse<String> refused = other.gateway()
+                .post("/api/v1/services", fixture("late").put("name", "late").encode(), Map.of());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).contains("config store");
+        assertThat(await(
+                        "fz answers through o2 alone",
+                        () -> text(call(other.gateway(), "fz__echo", new JsonObject().put("text", "z")))))
+                .isEqualTo("z");
     }
 }

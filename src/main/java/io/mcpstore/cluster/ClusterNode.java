@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
@@ -81,12 +80,6 @@ public final class ClusterNode {
     /** The cluster manager of a Vert.x made by {@link #join}, or null for one that is not clustered. */
     public static HazelcastClusterManager manager(Vertx vertx) {
         return MANAGERS.get(vertx);
-    }
-
-    static ClusterManager managerOrFail(Vertx vertx) {
-        HazelcastClusterManager m = manager(vertx);
-        if (m == null) throw new IllegalStateException("not a clustered gateway");
-        return m;
     }
 
     private static String ip(String host) {
