@@ -239,6 +239,37 @@ def main():
                 md.append(f"| {c} | {target} failed: {row['failed'][:160]} | | | | | | | | | |")
         md.append("")
 
+    if raw.get("s1-cluster"):
+        s = summarize_calls(raw["s1-cluster"], "node2-hop", ["single", "node1"])
+        result["summary"]["s1-cluster"] = s
+        md.append("**S1 cluster** — the S1 load through a gateway that is not clustered, through node 1 of a two-node "
+                  "cluster (which holds the upstream) and through node 2 (one event-bus hop to node 1)")
+        md.append("")
+        md.append("| clients | single req/s | node 1 req/s | node 2 (hop) req/s | hop ÷ single | single p50 ms "
+                  "| node 1 p50 ms | node 2 p50 ms | added p50 ms (hop vs single) | single p99 ms | node 2 p99 ms "
+                  "| CPU µs per call: single / node 1 / node 1 + node 2 (hop) | errors |")
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+        rows = {(r["target"], r["clients"]): r for r in s["rows"]}
+        for ratio in s["ratios"]:
+            c = ratio["clients"]
+            one, n1, hop = rows.get(("single", c)), rows.get(("node1", c)), rows.get(("node2-hop", c))
+            if not one or not n1 or not hop:
+                continue
+            both = "–"
+            cores = hop["cpu_cores"]
+            if hop.get("rps") and cores.get("node1") is not None and cores.get("node2") is not None:
+                both = f"{(cores['node1'] + cores['node2']) / hop['rps'] * 1e6:,.0f}"
+            md.append(f"| {c} | {fmt(one['rps'])} | {fmt(n1['rps'])} | {fmt(hop['rps'])} | "
+                      f"{fmt(ratio['single']['rps_ratio'], 3)} | {fmt(one['p50_ms'], 3)} | {fmt(n1['p50_ms'], 3)} | "
+                      f"{fmt(hop['p50_ms'], 3)} | {fmt(ratio['single']['p50_added_ms'], 3)} | "
+                      f"{fmt(one['p99_ms'], 2)} | {fmt(hop['p99_ms'], 2)} | "
+                      f"{per_call(one, 'single')} / {per_call(n1, 'node1')} / {both} | "
+                      f"{one['errors']} / {n1['errors']} / {hop['errors']} |")
+        for (target, c), row in sorted(rows.items()):
+            if row.get("failed"):
+                md.append(f"| {c} | {target} failed: {row['failed'][:160]} | | | | | | | | | | | |")
+        md.append("")
+
     if raw.get("s2"):
         s = summarize_calls(raw["s2"], "mcpstore", ["supergateway", "mcp-proxy", "mcpstore-b"])
         result["summary"]["s2"] = s

@@ -7,6 +7,7 @@ import io.mcpstore.cli.LoginCommand;
 import io.mcpstore.cli.ServiceCommand;
 import io.mcpstore.cli.ToolCommand;
 import io.mcpstore.cli.UserCommand;
+import io.mcpstore.config.ClusterSettings;
 import io.mcpstore.config.ConfigLoader;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.config.StoreSettings;
@@ -84,11 +85,18 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--port", description = "Port to listen on, 0 for any free port (overrides http.port)")
         Integer port;
 
+        @Option(
+                names = "--cluster",
+                description = "Join a cluster of gateways (turns on the cluster section: cluster.host, cluster.port, "
+                        + "cluster.members)")
+        boolean cluster;
+
         int run() throws Exception {
             Path file = config == null ? DEFAULT_CONFIG : config;
             Vertx vertx = McpStore.createVertx();
             GatewayConfig gatewayConfig;
             StoreSettings store;
+            ClusterSettings clusterSettings;
             try {
                 JsonObject json = ConfigLoader.load(vertx, file).await(30, TimeUnit.SECONDS);
                 JsonObject http = json.getJsonObject("http", new JsonObject());
@@ -97,14 +105,26 @@ public final class Main implements Callable<Integer> {
                 json.put("http", http);
                 gatewayConfig = ConfigLoader.validate(json, file.toString());
                 store = ConfigLoader.storeSettings(json, file, config != null);
+                clusterSettings = ConfigLoader.clusterSettings(json, file, cluster);
             } catch (ConfigLoader.InvalidConfig e) {
                 System.err.println(e.getMessage());
                 vertx.close();
                 return 2;
             }
+            if (clusterSettings.enabled()) {
+                // The config was read with a plain instance; the gateway runs in one that has joined the cluster.
+                vertx.close().await(10, TimeUnit.SECONDS);
+                try {
+                    vertx = McpStore.createClusteredVertx(clusterSettings).await(2, TimeUnit.MINUTES);
+                } catch (Exception e) {
+                    System.err.println("Cannot join cluster '" + clusterSettings.name() + "' as "
+                            + clusterSettings.nodeName() + ": " + StartFailure.rootMessage(e));
+                    return 2;
+                }
+            }
             McpStore gateway;
             try {
-                gateway = McpStore.start(vertx, gatewayConfig, file.toString(), store)
+                gateway = McpStore.start(vertx, gatewayConfig, file.toString(), store, clusterSettings)
                         .await(10, TimeUnit.MINUTES); // upstreams deploy in the background; a store may be slow
             } catch (Exception e) {
                 System.err.println(StartFailure.describe(e, gatewayConfig.http(), store, file));

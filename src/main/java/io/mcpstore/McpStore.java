@@ -2,6 +2,10 @@ package io.mcpstore;
 
 import io.mcpstore.audit.AuditVerticle;
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.cluster.ClusterNode;
+import io.mcpstore.cluster.ClusterVerticle;
+import io.mcpstore.cluster.Placement;
+import io.mcpstore.config.ClusterSettings;
 import io.mcpstore.config.ConfigStoreVerticle;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.config.StoreSettings;
@@ -16,9 +20,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Lock;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -51,15 +57,24 @@ public final class McpStore {
     private final String registryName;
     /** Deployment ids in start order; close undeploys them in reverse, so nothing hears a part that is gone. */
     private final List<String> deployments;
+    /** Cluster-wide locks this node holds for its life (owning the config store). */
+    private final List<Lock> locks;
 
     private McpStore(
-            Vertx vertx, boolean ownsVertx, String host, int port, String registryName, List<String> deployments) {
+            Vertx vertx,
+            boolean ownsVertx,
+            String host,
+            int port,
+            String registryName,
+            List<String> deployments,
+            List<Lock> locks) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.host = host;
         this.port = port;
         this.registryName = registryName;
         this.deployments = List.copyOf(deployments);
+        this.locks = List.copyOf(locks);
     }
 
     public static String version() {
@@ -91,9 +106,18 @@ public final class McpStore {
 
     /** As {@link #start(Vertx, GatewayConfig, String)}, with config revisions in {@code store}. */
     public static Future<McpStore> start(Vertx vertx, GatewayConfig config, String source, StoreSettings store) {
+        return start(vertx, config, source, store, ClusterSettings.OFF);
+    }
+
+    /**
+     * As {@link #start(Vertx, GatewayConfig, String, StoreSettings)}, as a node of the cluster {@code cluster} names
+     * when {@code vertx} is clustered (made by {@link #createClusteredVertx}).
+     */
+    public static Future<McpStore> start(
+            Vertx vertx, GatewayConfig config, String source, StoreSettings store, ClusterSettings cluster) {
         String registryName = REGISTRY_NAMES.get(vertx);
         // Not chained on close(): its continuation would run on an event loop that close() has just shut down.
-        return deploy(vertx, true, config, source, store, registryName).onFailure(e -> vertx.close());
+        return deploy(vertx, true, config, source, store, registryName, cluster).onFailure(e -> vertx.close());
     }
 
     private static final java.util.Map<Vertx, String> REGISTRY_NAMES =
@@ -102,10 +126,36 @@ public final class McpStore {
     /** A Vert.x instance reporting to a Prometheus registry of its own, as a gateway wants it. */
     public static Vertx createVertx() {
         String registryName = "mcpstore-" + UUID.randomUUID();
+        VertxOptions options = vertxOptions(registryName);
+        Vertx vertx = Vertx.builder()
+                .with(options)
+                .withMetrics(new MicrometerMetricsFactory(registry(null)))
+                .build();
+        REGISTRY_NAMES.put(vertx, registryName);
+        return vertx;
+    }
+
+    /**
+     * As {@link #createVertx()}, joined to the cluster {@code cluster} describes (see {@link ClusterNode}); its
+     * metrics carry a {@code node} label. Completes once this node has joined.
+     */
+    public static Future<Vertx> createClusteredVertx(ClusterSettings cluster) {
+        String registryName = "mcpstore-" + UUID.randomUUID();
+        var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry(cluster.nodeName())));
+        return ClusterNode.join(builder, vertxOptions(registryName), cluster)
+                .onSuccess(vertx -> REGISTRY_NAMES.put(vertx, registryName));
+    }
+
+    private static PrometheusMeterRegistry registry(String node) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        if (node != null) registry.config().commonTags("node", node);
         // Each router instance's HTTP server registers these gauges under the same ids; the registry keeps the first
         // and warns at every start (vert-x3/vertx-micrometer-metrics#259), so they would count one instance's share.
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().startsWith("vertx.http.server.active.")));
+        return registry;
+    }
+
+    private static VertxOptions vertxOptions(String registryName) {
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setRegistryName(registryName)
@@ -116,21 +166,15 @@ public final class McpStore {
                 .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
                 .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions()
-                        .setMetricsOptions(metrics)
-                        .setPreferNativeTransport(
-                                Boolean.parseBoolean(System.getProperty("mcpstore.nativeTransport", "true")))
-                        .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())))
-                .withMetrics(new MicrometerMetricsFactory(registry))
-                .build();
-        REGISTRY_NAMES.put(vertx, registryName);
-        return vertx;
+        return new VertxOptions()
+                .setMetricsOptions(metrics)
+                .setPreferNativeTransport(Boolean.parseBoolean(System.getProperty("mcpstore.nativeTransport", "true")))
+                .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Starts a gateway inside an existing Vert.x instance (which stays the caller's to close). */
     public static Future<McpStore> start(Vertx vertx, GatewayConfig config) {
-        return deploy(vertx, false, config, "embedded", StoreSettings.memory(), null);
+        return deploy(vertx, false, config, "embedded", StoreSettings.memory(), null, ClusterSettings.OFF);
     }
 
     private static Future<McpStore> deploy(
@@ -139,30 +183,31 @@ public final class McpStore {
             GatewayConfig config,
             String source,
             StoreSettings store,
-            String registryName) {
+            String registryName,
+            ClusterSettings cluster) {
         JsonObject common = new JsonObject().put("metricsRegistry", registryName);
         int count = Math.max(1, Runtime.getRuntime().availableProcessors());
         List<String> deployed = new ArrayList<>();
-        return vertx.deployVerticle(
-                        new ConfigStoreVerticle(),
-                        options(new JsonObject()
-                                .put("config", config.toJson())
-                                .put("source", source)
-                                .put("store", store.toJson())))
+        boolean clustered = ClusterNode.manager(vertx) != null;
+        List<Lock> held = new ArrayList<>();
+        return configStore(vertx, config, source, store, clustered, held)
                 // The store may hold a newer config than the file (PostgreSQL shared by several gateways).
-                .map(id -> record(deployed, id))
+                .map(id -> id == null ? null : record(deployed, id))
                 .compose(id -> vertx.deployVerticle(
                         new AuditVerticle(),
                         options(AuditVerticle.deploymentConfig(
-                                store, config.security().audit()))))
+                                        store, config.security().audit())
+                                .put("local", clustered))))
                 .map(id -> record(deployed, id))
-                .compose(id -> vertx.eventBus().<JsonObject>request(Addresses.CONFIG_GET, new JsonObject()))
+                .compose(id -> configGet(vertx, clustered ? STORE_WAIT_MS : 0))
                 .compose(reply -> firstAdmin(vertx, config, reply.body()).map(reply))
                 .map(reply -> reply.body().getJsonObject("config"))
                 .compose(configJson -> vertx.deployVerticle(new NotifierVerticle(), options(common.copy()))
                         .map(id -> record(deployed, id))
                         .map(configJson))
                 .compose(configJson -> {
+                    // Each node listens where its own file says, whatever the node owning the config listens on.
+                    if (clustered) configJson.put("http", config.http().toJson());
                     // Instances configured alike share one listening socket. Vert.x does not share a port 0
                     // socket, so a free port is picked first.
                     List<RouterVerticle> routers = new ArrayList<>();
@@ -181,10 +226,71 @@ public final class McpStore {
                             .map(id -> record(deployed, id))
                             .compose(ignored -> samePort(routers));
                 })
-                .compose(port -> vertx.deployVerticle(new ServiceManager(), options(common.copy()))
+                .compose(port -> {
+                    if (!clustered) return Future.succeededFuture(port);
+                    String url = url(config.http().host(), port);
+                    return vertx.deployVerticle(
+                                    new ClusterVerticle(),
+                                    options(ClusterVerticle.deploymentConfig(
+                                            cluster.nodeName(), url, cluster.labels())))
+                            .map(id -> record(deployed, id))
+                            .map(port);
+                })
+                .compose(port -> vertx.deployVerticle(
+                                new ServiceManager(
+                                        clustered ? Placement.of(vertx, cluster.labels()) : Placement.local()),
+                                options(common.copy()))
                         .map(id -> record(deployed, id))
-                        .map(ignored ->
-                                new McpStore(vertx, ownsVertx, config.http().host(), port, registryName, deployed)));
+                        .map(ignored -> new McpStore(
+                                vertx, ownsVertx, config.http().host(), port, registryName, deployed, held)))
+                .onFailure(e -> held.forEach(Lock::release));
+    }
+
+    /** How long a clustered node waits for the node that owns a file or memory config store to answer. */
+    private static final long STORE_WAIT_MS = 60_000;
+
+    private static final String STORE_OWNER_LOCK = "mcpstore.config.owner";
+
+    /**
+     * Deploys the config store; its deployment id, or null where another node serves it. Alone: here. In a cluster
+     * with PostgreSQL: on every node, each answering its own node (the database is what they share). In a cluster with
+     * a file or memory store: on the one node that holds the cluster-wide owner lock (the first to start), which every
+     * node asks; the others run none, and while the owner is away changes wait for it (services keep running).
+     */
+    private static Future<String> configStore(
+            Vertx vertx, GatewayConfig config, String source, StoreSettings store, boolean clustered, List<Lock> held) {
+        JsonObject conf = new JsonObject()
+                .put("config", config.toJson())
+                .put("source", source)
+                .put("store", store.toJson());
+        if (!clustered) return vertx.deployVerticle(new ConfigStoreVerticle(), options(conf));
+        if ("postgres".equals(store.type())) {
+            return vertx.deployVerticle(new ConfigStoreVerticle(), options(conf.put("local", true)));
+        }
+        return vertx.sharedData().getLockWithTimeout(STORE_OWNER_LOCK, 200).transform(ar -> {
+            if (ar.failed()) {
+                LOG.info("Config store: served by the node that owns it ({} store there)", store.type());
+                return Future.succeededFuture(null);
+            }
+            held.add(ar.result());
+            LOG.info("Config store: this node owns the cluster's {} store", store.type());
+            return vertx.deployVerticle(new ConfigStoreVerticle(), options(conf));
+        });
+    }
+
+    /** The current config; a clustered node retries for up to {@code waitMs} while no store answers yet. */
+    private static Future<io.vertx.core.eventbus.Message<JsonObject>> configGet(Vertx vertx, long waitMs) {
+        long deadline = System.nanoTime() + waitMs * 1_000_000;
+        return vertx.eventBus()
+                .<JsonObject>request(Addresses.CONFIG_GET, new JsonObject())
+                .recover(e -> {
+                    if (System.nanoTime() >= deadline) return Future.failedFuture(e);
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    Promise<io.vertx.core.eventbus.Message<JsonObject>> again = Promise.promise();
+                    vertx.setTimer(
+                            250, id -> configGet(vertx, Math.max(0, left - 250)).onComplete(again));
+                    return again.future();
+                });
     }
 
     /**
@@ -279,6 +385,10 @@ public final class McpStore {
 
     /** {@code http://host:port}, with IPv6 hosts bracketed. */
     public String url() {
+        return url(host, port);
+    }
+
+    private static String url(String host, int port) {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         if (h.equals("0.0.0.0")) h = "127.0.0.1";
         return "http://" + h + ":" + port;
@@ -300,6 +410,7 @@ public final class McpStore {
                         vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
                 .mapEmpty());
         return undeploy.transform(ignored -> {
+            locks.forEach(Lock::release);
             GatewayMetrics.release(registryName);
             return ownsVertx ? vertx.close() : Future.succeededFuture();
         });

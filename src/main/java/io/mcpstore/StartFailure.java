@@ -64,7 +64,7 @@ final class StartFailure {
         return null;
     }
 
-    private static String rootMessage(Throwable failure) {
+    static String rootMessage(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         return t.getMessage() == null ? t.toString() : t.getMessage();

@@ -40,6 +40,7 @@ public final class AdminApi {
     private final UsersApi users;
     private final KeysApi keys;
     private final AuditApi audit;
+    private final ClusterApi cluster;
     private final AuthGate gate;
     private final Router router;
     private MessageConsumer<JsonObject> changes;
@@ -57,7 +58,8 @@ public final class AdminApi {
         this.current = new CurrentConfig(bus, config);
         this.openapi = openapi;
         ServiceRules rules = new ServiceRules(vertx);
-        this.services = new ServicesApi(bus, current, catalogs, rules);
+        this.cluster = new ClusterApi(vertx, bus, current);
+        this.services = new ServicesApi(bus, current, catalogs, rules, cluster);
         this.restServices = new RestServicesApi(bus, current, vertx, rules, gate);
         this.apps = new AppsApi(bus, current);
         this.tools = new ToolsApi(bus, current, catalogs, gate);
@@ -168,6 +170,8 @@ public final class AdminApi {
         r.delete("/keys/:id").handler(keys::delete);
 
         r.get("/audit").handler(audit::query);
+
+        r.get("/cluster").handler(cluster::get);
 
         r.route().handler(ctx -> {
             throw Problem.notFound("no such admin API path: " + ctx.request().path());

@@ -16,11 +16,14 @@ import java.util.function.Supplier;
 final class ServicesApi extends Resource {
     private final Supplier<Catalog> catalogs;
     private final ServiceRules rules;
+    private final ClusterApi cluster;
 
-    ServicesApi(AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, ServiceRules rules) {
+    ServicesApi(
+            AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, ServiceRules rules, ClusterApi cluster) {
         super(bus, current);
         this.catalogs = catalogs;
         this.rules = rules;
+        this.cluster = cluster;
     }
 
     void list(RoutingContext ctx) {
@@ -91,21 +94,31 @@ final class ServicesApi extends Resource {
                 200);
     }
 
-    /** The upstream's own status; a service without a running upstream is stopped (or disabled). */
+    /**
+     * The upstream's own status; a service without a running upstream is stopped (or disabled). In a cluster also the
+     * node holding it ({@code node: {id, name, http}}; every holder in {@code nodes} when it has replicas).
+     */
     void status(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         ServiceConfig sc = current.service(name);
         JsonObject ask = new JsonObject().put("method", UpstreamVerticle.STATUS_METHOD);
-        bus.upstream(name, ask, AdminBus.STATUS_TIMEOUT_MS)
+        Future<JsonObject> status = bus.upstream(name, ask, AdminBus.STATUS_TIMEOUT_MS)
                 .recover(e -> Future.succeededFuture(new JsonObject()
                         .put("state", sc.enabled() ? "stopped" : "disabled")
-                        .put("error", e.getMessage())))
-                .onSuccess(status -> AdminHttp.json(
-                        ctx,
-                        200,
-                        status.copy()
-                                .put("name", name)
-                                .put("transport", sc.transport().id())));
+                        .put("error", e.getMessage())));
+        Future<JsonArray> holders = cluster.holders(name);
+        Future.all(status, holders).onComplete(ar -> {
+            JsonObject out = status.result()
+                    .copy()
+                    .put("name", name)
+                    .put("transport", sc.transport().id());
+            JsonArray nodes = holders.result();
+            if (nodes != null && !nodes.isEmpty()) {
+                out.put("node", nodes.getJsonObject(0));
+                if (sc.placement().replicas() > 1) out.put("nodes", nodes);
+            }
+            AdminHttp.json(ctx, 200, out);
+        });
     }
 
     private JsonObject state(String name, ServiceConfig sc) {

@@ -63,8 +63,14 @@ public final class AuditVerticle extends VerticleBase {
         return store.start()
                 .onSuccess(v -> LOG.info("Audit log: {}", describe(settings, audit)))
                 .compose(v -> {
-                    MessageConsumer<Object> record = bus.consumer(Addresses.AUDIT_RECORD, m -> record(m.body()));
-                    MessageConsumer<JsonObject> query = bus.consumer(Addresses.AUDIT_QUERY, this::query);
+                    // Per node: in a cluster each node writes and reads its own log (or the shared database).
+                    boolean local = config().getBoolean("local", false);
+                    MessageConsumer<Object> record = local
+                            ? bus.localConsumer(Addresses.AUDIT_RECORD, m -> record(m.body()))
+                            : bus.consumer(Addresses.AUDIT_RECORD, m -> record(m.body()));
+                    MessageConsumer<JsonObject> query = local
+                            ? bus.localConsumer(Addresses.AUDIT_QUERY, this::query)
+                            : bus.consumer(Addresses.AUDIT_QUERY, this::query);
                     consumers.add(record);
                     consumers.add(query);
                     return Future.all(record.completion(), query.completion());

@@ -101,4 +101,26 @@ public final class Addresses {
 
     /** Publish: a client cancelled one of its requests, {@code {session, requestId}}; its router instance acts. */
     public static final String CALLS_CANCEL = "mcpstore.calls.cancel";
+
+    private static final String NODE_PREFIX = "mcpstore.node.";
+
+    /** Request-reply to this node's cluster verticle: {@code {}} → {@code {node: {id, name, http}, members}}. */
+    public static final String CLUSTER_STATUS = "mcpstore.cluster.status";
+
+    /**
+     * Request-reply to this node's cluster verticle: every node of the cluster, {@code {}} → {@code {nodes: [{id, name,
+     * http, labels, services: [{name, slot, state}]}]}}.
+     */
+    public static final String CLUSTER_NODES = "mcpstore.cluster.nodes";
+
+    /** Publish on this node only: the cluster's members changed, {@code {members: [id...]}}. */
+    public static final String CLUSTER_MEMBERS = "mcpstore.cluster.members";
+
+    /** Request-reply to one node of a cluster, by its node id: {@code {}} → its entry of {@link #CLUSTER_NODES}. */
+    public static String node(String nodeId) {
+        return NODE_PREFIX + nodeId;
+    }
+
+    /** Request-reply to this node's ServiceManager: {@code {}} → {@code {services: [{name, slot, state}]}}. */
+    public static final String SERVICE_HOLDINGS = "mcpstore.service.holdings";
 }

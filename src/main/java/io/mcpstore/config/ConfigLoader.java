@@ -106,6 +106,17 @@ public final class ConfigLoader {
         }
     }
 
+    /** The {@code cluster} section; {@code forced} is {@code serve --cluster}, which turns it on. */
+    public static ClusterSettings clusterSettings(JsonObject json, Path file, boolean forced) {
+        try {
+            Object c = json.getValue("cluster");
+            if (c != null && !(c instanceof JsonObject)) throw new ConfigException("cluster", "must be a map");
+            return ClusterSettings.fromJson((JsonObject) c, forced);
+        } catch (ConfigException e) {
+            throw new InvalidConfig("Config error in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static boolean isClientFile(Path file) {
         try {
             JsonObject raw = ConfigDocument.parseYaml(Files.readString(file));

@@ -7,6 +7,7 @@ import io.mcpstore.security.Passwords;
 import io.mcpstore.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -87,15 +88,15 @@ public final class ConfigStoreVerticle extends VerticleBase {
                 .compose(ignored -> {
                     var bus = vertx.eventBus();
                     return Future.all(
-                            bus.<JsonObject>consumer(Addresses.CONFIG_GET, m -> m.reply(snapshot()))
+                            this.<JsonObject>consumer(Addresses.CONFIG_GET, m -> m.reply(snapshot()))
                                     .completion(),
-                            bus.<JsonObject>consumer(Addresses.CONFIG_UPDATE, m -> serially(m, this::update))
+                            this.<JsonObject>consumer(Addresses.CONFIG_UPDATE, m -> serially(m, this::update))
                                     .completion(),
-                            bus.<JsonObject>consumer(Addresses.CONFIG_REVISIONS, m -> serially(m, this::revisions))
+                            this.<JsonObject>consumer(Addresses.CONFIG_REVISIONS, m -> serially(m, this::revisions))
                                     .completion(),
-                            bus.<JsonObject>consumer(Addresses.CONFIG_REVISION, m -> serially(m, this::revision))
+                            this.<JsonObject>consumer(Addresses.CONFIG_REVISION, m -> serially(m, this::revision))
                                     .completion(),
-                            bus.<JsonObject>consumer(Addresses.CONFIG_STATUS, m -> m.reply(status()))
+                            this.<JsonObject>consumer(Addresses.CONFIG_STATUS, m -> m.reply(status()))
                                     .completion());
                 });
     }
@@ -250,7 +251,23 @@ public final class ConfigStoreVerticle extends VerticleBase {
                         new JsonObject()
                                 .put("revision", revision)
                                 .put("config", current)
-                                .put("identities", identities()));
+                                .put("identities", identities()),
+                        new DeliveryOptions().setLocalOnly(local()));
+    }
+
+    /**
+     * In a cluster with a shared PostgreSQL store every node runs its own store verticle, which answers and tells
+     * only its own node: the others hear of a change from the database (NOTIFY), not twice. Otherwise (one gateway,
+     * or the one node that owns a file or memory store) the store serves the whole event bus.
+     */
+    private boolean local() {
+        return config().getBoolean("local", false);
+    }
+
+    private <T> io.vertx.core.eventbus.MessageConsumer<T> consumer(
+            String address, io.vertx.core.Handler<io.vertx.core.eventbus.Message<T>> handler) {
+        var bus = vertx.eventBus();
+        return local() ? bus.localConsumer(address, handler) : bus.consumer(address, handler);
     }
 
     private Future<JsonObject> revisions(JsonObject request) {

@@ -133,6 +133,7 @@ public record GatewayConfig(
             "sessions",
             "stateless",
             "store",
+            "cluster",
             "security",
             "services",
             "apps",
@@ -162,12 +163,16 @@ public record GatewayConfig(
                 case "sessions" -> SESSIONS_KEYS;
                 case "stateless" -> STATELESS_KEYS;
                 case "store" -> StoreSettings.KEYS;
+                case "cluster" -> ClusterSettings.KEYS;
                 case "security" -> SecurityConfig.KEYS;
                 default -> null;
             };
         }
         if (path.size() == 2 && path.get(0).equals("services")) return ServiceConfig.KEYS;
         if (path.size() == 2 && path.get(0).equals("apps")) return AppConfig.KEYS;
+        if (path.size() == 3 && path.get(0).equals("services") && path.get(2).equals("placement")) {
+            return ServicePlacement.KEYS;
+        }
         return null;
     }
 

@@ -35,7 +35,8 @@ public record ServiceConfig(
         boolean allowPrivateNetwork,
         boolean auditArguments,
         RestConfig rest,
-        Protocol protocol) {
+        Protocol protocol,
+        ServicePlacement placement) {
 
     /**
      * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
@@ -145,7 +146,10 @@ public record ServiceConfig(
             "redirects",
             "retries",
             "tools",
-            "protocol");
+            "protocol",
+            "replicas",
+            "retry",
+            "placement");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -270,7 +274,8 @@ public record ServiceConfig(
                 (Boolean) allowPrivate,
                 (Boolean) auditArguments,
                 rest ? RestConfig.fromJson(json, env, key) : null,
-                protocol);
+                protocol,
+                ServicePlacement.fromJson(json, key));
     }
 
     /**
@@ -298,6 +303,7 @@ public record ServiceConfig(
         if (auditArguments) json.put("auditArguments", true);
         if (rest != null) rest.writeTo(json);
         if (protocol != Protocol.AUTO) json.put("protocol", protocol.id());
+        placement.write(json);
         return json;
     }
 

@@ -36,6 +36,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.addAppender(stderr);
         context.getLogger("io.netty").setLevel(Level.WARN);
         context.getLogger("com.hazelcast").setLevel(Level.WARN);
+        // A clustered node: the JDK-modules hint (Hazelcast works without the --add-opens it names) and the CP
+        // subsystem notice (MCPStore uses no CP structure) are noise at every start; membership changes are logged by
+        // ClusterVerticle, and Hazelcast's transient warnings while a member leaves stay visible.
+        context.getLogger("com.hazelcast.instance.impl.HazelcastInstanceFactory")
+                .setLevel(Level.ERROR);
+        context.getLogger("com.hazelcast.cp.CPSubsystem").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

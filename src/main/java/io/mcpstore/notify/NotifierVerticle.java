@@ -7,6 +7,7 @@ import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -59,8 +60,12 @@ public final class NotifierVerticle extends VerticleBase {
                         Addresses.SESSIONS_NOTIFY,
                         new JsonObject()
                                 .put("services", new JsonArray().add(service))
-                                .put("message", JsonRpc.notification(method, null)));
+                                .put("message", JsonRpc.notification(method, null)),
+                        // Every node's notifier hears every catalog change: each tells its own node's sessions.
+                        LOCAL);
     }
+
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private static JsonArray merge(JsonArray a, JsonArray b) {
         return b.isEmpty() ? a : a.copy().addAll(b);

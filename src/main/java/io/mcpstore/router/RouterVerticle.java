@@ -5,6 +5,7 @@ import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.catalog.ServiceSummary;
+import io.mcpstore.cluster.ClusterHealth;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.metrics.GatewayMetrics;
@@ -449,11 +450,14 @@ public final class RouterVerticle extends VerticleBase {
                         new DeliveryOptions().setSendTimeout(STORE_STATUS_MS))
                 .map(Message::body)
                 .otherwise(e -> new JsonObject().put("state", "down").put("error", e.getMessage()))
-                .onComplete(ar -> {
-                    JsonObject body = new JsonObject().put("status", ready ? "ready" : "not ready");
+                .onComplete(ar -> ClusterHealth.of(vertx).onComplete(cluster -> {
+                    // In a cluster, ready only while this node is a member (its consumers registered at start).
+                    boolean up = ready && ClusterHealth.joined(cluster.result());
+                    JsonObject body = new JsonObject().put("status", up ? "ready" : "not ready");
                     if (details) body.put("store", ar.result()).put("services", services);
-                    HttpReplies.json(ctx, ready ? 200 : 503, body);
-                });
+                    if (details && cluster.result() != null) body.put("cluster", cluster.result());
+                    HttpReplies.json(ctx, up ? 200 : 503, body);
+                }));
     }
 
     /** From this router's own config, which it has from start (the admin API's arrives over the bus later). */
