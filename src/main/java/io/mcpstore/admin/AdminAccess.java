@@ -70,7 +70,8 @@ final class AdminAccess {
             new Rule(POST, "/keys", Permission.ADMINISTER),
             new Rule(GET, "/keys/:id", Permission.ADMINISTER),
             new Rule(DELETE, "/keys/:id", Permission.ADMINISTER),
-            new Rule(GET, "/audit", Permission.ADMINISTER));
+            new Rule(GET, "/audit", Permission.ADMINISTER),
+            new Rule(GET, "/events", Permission.READ));
 
     private AdminAccess() {}
 
