@@ -190,6 +190,29 @@ final class ChromiumPage implements AutoCloseable {
         }
     }
 
+    /** Emulates a screen of that width (CSS pixels) and colour scheme ({@code light} or {@code dark}). */
+    void screen(int width, int height, String colorScheme) throws Exception {
+        call(
+                "Emulation.setDeviceMetricsOverride",
+                new JsonObject()
+                        .put("width", width)
+                        .put("height", height)
+                        .put("deviceScaleFactor", 1)
+                        .put("mobile", width < 600));
+        call(
+                "Emulation.setEmulatedMedia",
+                new JsonObject()
+                        .put(
+                                "features",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("name", "prefers-color-scheme")
+                                                .put("value", colorScheme))));
+        this.width = width;
+    }
+
+    private int width = 1100;
+
     /** Saves what the tab shows now as a PNG (the whole page, up to 2400 px tall). */
     void screenshot(Path file) throws Exception {
         Object height = eval("Math.min(2400, document.documentElement.scrollHeight)");
@@ -203,7 +226,7 @@ final class ChromiumPage implements AutoCloseable {
                                 new JsonObject()
                                         .put("x", 0)
                                         .put("y", 0)
-                                        .put("width", 1100)
+                                        .put("width", width)
                                         .put("height", ((Number) height).intValue())
                                         .put("scale", 1)));
         java.nio.file.Files.createDirectories(file.getParent());

@@ -49,6 +49,18 @@ class ConsoleBrowserTest {
             assertThat(dom).contains("1 of 2 services up");
             assertThat(dom).contains(gateway.url() + "/mcp");
             page.await("document.getElementById('live').textContent === 'live'", WITHIN, DOM);
+            page.screenshot(SHOTS.resolve("dashboard-first.png"));
+
+            // On a phone-sized screen in the dark scheme: nothing wider than the screen, light text on a dark page.
+            page.screen(390, 800, "dark");
+            page.await("innerWidth === 390", WITHIN, DOM);
+            assertThat(page.eval("document.documentElement.scrollWidth <= innerWidth"))
+                    .as("no sideways scrolling at 390 px")
+                    .isEqualTo(true);
+            assertThat(page.eval("getComputedStyle(document.body).backgroundColor"))
+                    .isEqualTo("rgb(13, 17, 23)");
+            assertThat(page.eval("getComputedStyle(document.body).color")).isEqualTo("rgb(230, 237, 243)");
+            page.screenshot(SHOTS.resolve("dashboard-narrow-dark.png"));
         }
     }
 

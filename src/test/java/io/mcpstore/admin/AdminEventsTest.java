@@ -145,4 +145,31 @@ class AdminEventsTest {
             }
         }
     }
+
+    /** A stream opened with a sign-in token says so and ends when the token expires (the shortest lifetime: 60 s). */
+    @Test
+    @Timeout(150)
+    void theStreamEndsWhenTheSignInExpires() throws Exception {
+        try (TestGateway gateway = TestGateway.start(Upstreams.services("fx", Upstreams.fixtureStdio("--name", "fx"))
+                .put("security", new JsonObject().put("enabled", true).put("tokenTtlSeconds", 60)))) {
+            io.mcpstore.security.TestIdentities.putUser(gateway, "ada", "viewer", "ada-password-1");
+            var login = new Api(gateway)
+                    .post("/auth/login", new JsonObject().put("username", "ada").put("password", "ada-password-1"));
+            assertThat(login.statusCode()).isEqualTo(200);
+            String token = Api.json(login).getString("token");
+            try (EventStream stream =
+                    new EventStream(gateway.url() + "/api/v1/events", Map.of("Authorization", "Bearer " + token))) {
+                assertThat(stream.response.statusCode()).isEqualTo(200);
+                long deadline = System.nanoTime() + Duration.ofSeconds(100).toNanos();
+                JsonObject expired = null;
+                while (expired == null && System.nanoTime() < deadline) {
+                    JsonObject e = stream.events.poll(500, TimeUnit.MILLISECONDS);
+                    if (e != null && e.getString("event").equals("expired")) expired = e;
+                }
+                assertThat(expired).as("an 'expired' event").isNotNull();
+                stream.reader.join(30_000);
+                assertThat(stream.reader.isAlive()).as("the stream ended").isFalse();
+            }
+        }
+    }
 }
