@@ -172,4 +172,53 @@ class AdminEventsTest {
             }
         }
     }
+
+    /**
+     * A client that stops reading is dropped once its write queue is full: the gateway does not hold an unbounded
+     * backlog for it. Without the drop the stream below would never end (heartbeats keep it open).
+     */
+    @Test
+    void aClientThatStopsReadingIsDropped() throws Exception {
+        try (TestGateway gateway = TestGateway.start(Upstreams.services());
+                java.net.Socket socket = new java.net.Socket()) {
+            URI url = URI.create(gateway.url());
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()));
+            socket.getOutputStream()
+                    .write(("GET /api/v1/events HTTP/1.1\r\nHost: " + url.getHost() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            byte[] head = new byte[12];
+            assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+
+            // Far more than the socket buffers and the write queue hold, while the client reads nothing.
+            var bus = gateway.store().vertx().eventBus();
+            String big = "e".repeat(64 * 1024);
+            for (int i = 0; i < 400; i++) {
+                bus.publish(
+                        io.mcpstore.bus.Addresses.UPSTREAM_STATE,
+                        new JsonObject()
+                                .put("service", "x")
+                                .put("state", "failed")
+                                .put("error", big));
+            }
+            // Now read: what was sent before the drop arrives, then the stream ends.
+            socket.setSoTimeout((int) WITHIN.toMillis());
+            long total = 0;
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            try {
+                byte[] buf = new byte[64 * 1024];
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    total += n;
+                    if (System.nanoTime() > deadline)
+                        throw new AssertionError(
+                                "still streaming after " + total + " bytes: the client was not dropped");
+                }
+            } catch (java.net.SocketException reset) {
+                // the gateway reset the connection: dropped
+            }
+            assertThat(total).as("bytes before the drop").isLessThan(400L * big.length());
+        }
+    }
 }
