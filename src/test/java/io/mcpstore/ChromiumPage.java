@@ -116,6 +116,13 @@ final class ChromiumPage implements AutoCloseable {
             page[0] = new ChromiumPage(chromium, socket);
             page[0].call("Page.enable", new JsonObject());
             page[0].call("Runtime.enable", new JsonObject());
+            page[0].call(
+                    "Emulation.setDeviceMetricsOverride",
+                    new JsonObject()
+                            .put("width", 1100)
+                            .put("height", 760)
+                            .put("deviceScaleFactor", 1)
+                            .put("mobile", false));
             return page[0];
         } catch (Exception e) {
             chromium.destroyForcibly();
@@ -181,6 +188,49 @@ final class ChromiumPage implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Emulates a screen of that width (CSS pixels) and colour scheme ({@code light} or {@code dark}). */
+    void screen(int width, int height, String colorScheme) throws Exception {
+        call(
+                "Emulation.setDeviceMetricsOverride",
+                new JsonObject()
+                        .put("width", width)
+                        .put("height", height)
+                        .put("deviceScaleFactor", 1)
+                        .put("mobile", width < 600));
+        call(
+                "Emulation.setEmulatedMedia",
+                new JsonObject()
+                        .put(
+                                "features",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("name", "prefers-color-scheme")
+                                                .put("value", colorScheme))));
+        this.width = width;
+    }
+
+    private int width = 1100;
+
+    /** Saves what the tab shows now as a PNG (the whole page, up to 2400 px tall). */
+    void screenshot(Path file) throws Exception {
+        Object height = eval("Math.min(2400, document.documentElement.scrollHeight)");
+        JsonObject shot = call(
+                "Page.captureScreenshot",
+                new JsonObject()
+                        .put("format", "png")
+                        .put("captureBeyondViewport", true)
+                        .put(
+                                "clip",
+                                new JsonObject()
+                                        .put("x", 0)
+                                        .put("y", 0)
+                                        .put("width", width)
+                                        .put("height", ((Number) height).intValue())
+                                        .put("scale", 1)));
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, java.util.Base64.getDecoder().decode(shot.getString("data")));
     }
 
     /** Types into whatever has the focus, as an input method would. */

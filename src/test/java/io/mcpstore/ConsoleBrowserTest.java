@@ -2,18 +2,16 @@ package io.mcpstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console in a real headless Chromium: the page's own script fetches the services and renders their state; with
- * security on it asks for a sign-in first, driven from the keyboard as a user would.
+ * The console in a real headless Chromium: the page's own modules fetch the services and render their state, live; with
+ * security on it asks for a sign-in first, driven from the keyboard as a user would. {@link ConsolePagesTest} drives
+ * the other pages.
  */
 @Timeout(120)
 class ConsoleBrowserTest {
@@ -22,59 +20,47 @@ class ConsoleBrowserTest {
     @TempDir
     Path profile;
 
-    /** The DOM after the page's scripts ran, as Chromium serialises it. */
-    private String renderedDom(String url) throws Exception {
-        assertThat(CHROMIUM)
-                .as("Chromium is needed for the console test: apt-get install chromium (.ci/run does)")
-                .isExecutable();
-        Process chromium = new ProcessBuilder(List.of(
-                        CHROMIUM.toString(),
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-quic",
-                        "--no-first-run",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--user-data-dir=" + profile,
-                        "--virtual-time-budget=5000",
-                        "--dump-dom",
-                        url))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        try {
-            String dom = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(chromium.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            return dom;
-        } finally {
-            chromium.destroyForcibly();
-        }
-    }
+    static final Path SHOTS = Path.of("target", "console-screenshots");
+    static final Duration WITHIN = Duration.ofSeconds(30);
+    static final String DOM = "document.documentElement.outerHTML";
 
     @Test
-    void theFirstPageShowsEachServiceAndItsState() throws Exception {
+    void theDashboardShowsEachServiceAndItsState() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
         try (TestGateway gateway = TestGateway.start(Upstreams.services(
-                "fx", Upstreams.fixtureStdio("--name", "console"),
-                "gone", Upstreams.url("http://127.0.0.1:" + closed + "/mcp").put("maxRestarts", 1)))) {
-            gateway.awaitState("fx", java.time.Duration.ofSeconds(30), "ready");
-            gateway.awaitState("gone", java.time.Duration.ofSeconds(30), "failed");
+                        "fx", Upstreams.fixtureStdio("--name", "console"),
+                        "gone",
+                                Upstreams.url("http://127.0.0.1:" + closed + "/mcp")
+                                        .put("maxRestarts", 1)));
+                ChromiumPage page = ChromiumPage.open(CHROMIUM, profile)) {
+            gateway.awaitState("fx", WITHIN, "ready");
+            gateway.awaitState("gone", WITHIN, "failed");
 
-            String dom = renderedDom(gateway.url() + "/");
-            Files.writeString(profile.resolve("dom.html"), dom);
-
-            assertThat(dom).contains("<title>MCPStore</title>");
-            assertThat(row(dom, "fx")).contains("badge ready").contains(">stdio<");
-            assertThat(row(dom, "gone"))
-                    .contains("badge failed")
-                    .contains("streamable-http")
-                    .contains("cannot connect");
+            page.navigate(gateway.url() + "/");
+            page.await("document.querySelector('tr[data-service=gone] .badge.failed')", WITHIN, DOM);
+            page.await("document.querySelector('tr[data-service=fx] .badge.ready')", WITHIN, DOM);
+            String dom = (String) page.eval(DOM);
+            assertThat(dom).contains("<title>Dashboard · MCPStore</title>");
+            assertThat(row(dom, "fx")).contains(">stdio<");
+            assertThat(row(dom, "gone")).contains("streamable-http").contains("cannot connect");
             assertThat(dom).contains("1 of 2 services up");
             assertThat(dom).contains(gateway.url() + "/mcp");
+            page.await("document.getElementById('live').textContent === 'live'", WITHIN, DOM);
+            page.screenshot(SHOTS.resolve("dashboard-first.png"));
+
+            // On a phone-sized screen in the dark scheme: nothing wider than the screen, light text on a dark page.
+            page.screen(390, 800, "dark");
+            page.await("innerWidth === 390", WITHIN, DOM);
+            assertThat(page.eval("document.documentElement.scrollWidth <= innerWidth"))
+                    .as("no sideways scrolling at 390 px")
+                    .isEqualTo(true);
+            assertThat(page.eval("getComputedStyle(document.body).backgroundColor"))
+                    .isEqualTo("rgb(13, 17, 23)");
+            assertThat(page.eval("getComputedStyle(document.body).color")).isEqualTo("rgb(230, 237, 243)");
+            page.screenshot(SHOTS.resolve("dashboard-narrow-dark.png"));
         }
     }
 
@@ -90,13 +76,14 @@ class ConsoleBrowserTest {
                                 .put("security", new io.vertx.core.json.JsonObject().put("enabled", true)));
                 ChromiumPage page = ChromiumPage.open(CHROMIUM, profile)) {
             io.mcpstore.security.TestIdentities.putUser(gateway, "ada", "operator", "ada-password-1");
-            java.time.Duration within = java.time.Duration.ofSeconds(30);
-            String dom = "document.documentElement.outerHTML";
+            java.time.Duration within = WITHIN;
+            String dom = DOM;
 
             page.navigate(gateway.url() + "/");
             page.await("!document.getElementById('signin').hidden", within, dom);
             assertThat(page.eval("document.getElementById('content').hidden")).isEqualTo(true);
             assertThat(page.eval("document.activeElement.id")).isEqualTo("signin-user");
+            page.screenshot(SHOTS.resolve("sign-in.png"));
             assertThat(page.eval("document.getElementById('signin-user').labels[0].textContent"))
                     .isEqualTo("User name");
             assertThat(page.eval("document.getElementById('signin-password').labels[0].textContent"))
@@ -140,6 +127,7 @@ class ConsoleBrowserTest {
             page.await("!document.getElementById('signin').hidden", within, dom);
             assertThat(page.eval("sessionStorage.getItem('mcpstore.token')")).isNull();
             assertThat(page.eval("document.getElementById('who').hidden")).isEqualTo(true);
+            assertThat(page.eval("document.getElementById('live').textContent")).isNotEqualTo("live");
             assertThat(page.eval("document.getElementById('content').hidden")).isEqualTo(true);
 
             // a token the gateway no longer takes (here: tampered) brings the form back, saying why

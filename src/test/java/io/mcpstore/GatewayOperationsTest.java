@@ -46,7 +46,11 @@ class GatewayOperationsTest {
             HttpResponse<String> page = gateway.get("/");
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<title>MCPStore</title>");
-            assertThat(gateway.get("/console.js").body()).contains("api/v1/").contains("api('services')");
+            // ES modules load only when served as JavaScript.
+            HttpResponse<String> api = gateway.get("/js/api.js");
+            assertThat(api.headers().firstValue("Content-Type").orElse("")).contains("javascript");
+            assertThat(api.body()).contains("api/v1/");
+            assertThat(gateway.get("/js/pages/dashboard.js").body()).contains("api('services')");
             assertThat(gateway.get("/api/v1/services").statusCode()).isEqualTo(200);
         }
     }

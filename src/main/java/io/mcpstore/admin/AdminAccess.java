@@ -74,7 +74,8 @@ final class AdminAccess {
             new Rule(GET, "/keys/:id", Permission.ADMINISTER),
             new Rule(DELETE, "/keys/:id", Permission.ADMINISTER),
             new Rule(GET, "/audit", Permission.ADMINISTER),
-            new Rule(GET, "/cluster", Permission.READ));
+            new Rule(GET, "/cluster", Permission.READ),
+            new Rule(GET, "/events", Permission.READ));
 
     private AdminAccess() {}
 

@@ -3,6 +3,7 @@ package io.mcpstore.admin;
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.config.GatewayConfig;
+import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.security.AuthGate;
 import io.mcpstore.security.Authenticator;
 import io.mcpstore.security.SecurityConfig;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * The admin REST API, mounted by the router at {@code /api/v1}: the route table, and in front of every route the
  * gate ({@link AuthGate#admin} with the {@link AdminAccess} table), the body limit, the content-type guard and a fresh
  * read of the config. Each resource has its handler class ({@link ServicesApi}, {@link RestServicesApi}, {@link AppsApi}, {@link ToolsApi},
- * {@link ConfigApi}, {@link AuthApi}, {@link UsersApi}, {@link KeysApi}, {@link AuditApi}); they share one bus client ({@link AdminBus})
+ * {@link ConfigApi}, {@link AuthApi}, {@link UsersApi}, {@link KeysApi}, {@link AuditApi}, {@link ClusterApi},
+ * {@link EventsApi}); they share one bus client ({@link AdminBus})
  * and one failure edge ({@link FailureHandler}), so every error is an RFC 9457 problem document. The config store's
  * revision is the API's {@code ETag}.
  */
@@ -41,6 +43,7 @@ public final class AdminApi {
     private final KeysApi keys;
     private final AuditApi audit;
     private final ClusterApi cluster;
+    private final EventsApi events;
     private final AuthGate gate;
     private final Router router;
     private MessageConsumer<JsonObject> changes;
@@ -68,6 +71,7 @@ public final class AdminApi {
         this.users = new UsersApi(bus, current);
         this.keys = new KeysApi(bus, current);
         this.audit = new AuditApi(bus, current);
+        this.events = new EventsApi(vertx, GatewayMetrics.of(metricsRegistry()));
         this.router = routes(config.http().maxBodyBytes());
     }
 
@@ -172,12 +176,22 @@ public final class AdminApi {
         r.get("/audit").handler(audit::query);
 
         r.get("/cluster").handler(cluster::get);
+        r.get("/events").handler(events::stream);
 
         r.route().handler(ctx -> {
             throw Problem.notFound("no such admin API path: " + ctx.request().path());
         });
         r.route().failureHandler(new FailureHandler(maxBodyBytes));
         return r;
+    }
+
+    /**
+     * The metrics registry of the verticle that mounts the API (the router's {@code config().metricsRegistry}): the
+     * API runs on its context, and the live events report that verticle's meters.
+     */
+    private static String metricsRegistry() {
+        io.vertx.core.Context context = Vertx.currentContext();
+        return context == null ? null : context.config().getString("metricsRegistry");
     }
 
     private void openapi(RoutingContext ctx) {

@@ -74,6 +74,21 @@ public final class GatewayMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * The calls counted so far per service, {@code [calls, errors]} (an error is any outcome but {@code ok}): the
+     * console's metrics tick turns two readings into rates.
+     */
+    public Map<String, long[]> callTotals() {
+        Map<String, long[]> totals = new java.util.TreeMap<>();
+        calls.forEach((tags, counter) -> {
+            long[] t = totals.computeIfAbsent(tags.get(0), k -> new long[2]);
+            long n = (long) counter.count();
+            t[0] += n;
+            if (!"ok".equals(tags.get(2))) t[1] += n;
+        });
+        return totals;
+    }
+
     public void openSessions(Supplier<Number> count) {
         Gauge.builder("mcpstore.sessions.open", count)
                 .description("open MCP client sessions")

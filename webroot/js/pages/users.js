@@ -1,0 +1,65 @@
+// Users & keys: create users (name, role, password) and API keys (the key text is shown once, right after it is
+// made), and remove or revoke them. Needs the admin role; others see what the API says.
+import { api } from '../api.js';
+import { h, field, table, copyButton } from '../dom.js';
+
+const ROLES = ['admin', 'operator', 'viewer', 'client'];
+const roleSelect = name => h('select', { name }, ROLES.map(r => h('option', { value: r, selected: r === 'viewer' }, r)));
+
+export async function render(view, { notify, failed }) {
+  const users = h('div', { class: 'scroll' }), keys = h('div', { class: 'scroll' });
+  const shown = h('div', { id: 'new-key', 'aria-live': 'polite' });
+  view.append(h('h2', {}, 'Users & keys'), h('h3', {}, 'Users'), users, userForm(), h('h3', {}, 'API keys'), shown, keys, keyForm());
+
+  async function load() {
+    const [u, k] = await Promise.all([api('users'), api('keys')]);
+    users.replaceChildren(table(['User', 'Role', ''], u.users.map(x => h('tr', { dataset: { user: x.name } },
+      h('td', {}, x.name), h('td', {}, x.role),
+      h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': 'Remove user ' + x.name, onclick: () => del('users/', x.name) }, 'Remove')))),
+    'No users.'));
+    keys.replaceChildren(table(['Key', 'Name', 'Role', 'Expires', ''], k.keys.map(x => h('tr', { dataset: { key: x.id } },
+      h('td', {}, h('code', {}, x.id)), h('td', {}, x.name || ''), h('td', {}, x.role), h('td', {}, x.expiresAt || 'never'),
+      h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': 'Revoke key ' + (x.name || x.id), onclick: () => del('keys/', x.id) }, 'Revoke')))),
+    'No API keys.'));
+  }
+
+  async function del(kind, id) {
+    if (!confirm((kind === 'keys/' ? 'Revoke the key ' : 'Remove the user ') + id + '?')) return;
+    try { await api(kind + encodeURIComponent(id), { method: 'DELETE' }); notify('Done: ' + id, 'ok'); await load(); }
+    catch (e) { failed(e); }
+  }
+
+  function userForm() {
+    const name = h('input', { name: 'name', autocomplete: 'off', spellcheck: 'false', required: true });
+    const role = roleSelect('role');
+    const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true });
+    const form = h('form', { id: 'add-user' }, field('User name', name), field('Role', role), field('Password', password),
+      h('button', { type: 'submit' }, 'Create user'));
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      try { await api('users', { method: 'POST', json: { name: name.value.trim(), role: role.value, password: password.value } });
+        notify('Created user ' + name.value, 'ok'); form.reset(); await load(); }
+      catch (err) { failed(err); }
+    });
+    return form;
+  }
+
+  function keyForm() {
+    const name = h('input', { name: 'name', autocomplete: 'off', spellcheck: 'false', required: true });
+    const role = roleSelect('role');
+    const form = h('form', { id: 'add-key' }, field('Key name', name), field('Role', role), h('button', { type: 'submit' }, 'Create key'));
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      try {
+        const key = await api('keys', { method: 'POST', json: { name: name.value.trim(), role: role.value } });
+        const text = h('code', { id: 'key-text' }, key.key);
+        shown.replaceChildren(h('div', { class: 'card' }, h('p', {}, h('strong', {}, 'Your new key — copy it now: it is shown only this once.')),
+          h('p', { class: 'row' }, text, copyButton(text, 'Copy key'))));
+        form.reset();
+        await load();
+      } catch (err) { failed(err); }
+    });
+    return form;
+  }
+  await load();
+}
