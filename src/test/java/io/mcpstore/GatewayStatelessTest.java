@@ -30,7 +30,8 @@ class GatewayStatelessTest {
 
     @BeforeAll
     static void start() {
-        JsonObject config = Upstreams.services("fx", Upstreams.fixtureStdio("--conformance"))
+        JsonObject config = Upstreams.services(
+                        "fx", Upstreams.fixtureStdio("--conformance"), "own", Upstreams.fixtureStdio("--name", "own"))
                 .put("naming", new JsonObject().put("mode", "never"));
         gateway = TestGateway.startReady(config);
         JsonObject gatewayJson = GatewayConfig.fromJson(config.copy()
@@ -156,6 +157,137 @@ class GatewayStatelessTest {
         assertThat(wrongName.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(wrongName.body()).getJsonObject("error").getInteger("code"))
                 .isEqualTo(-32020);
+    }
+
+    @Test
+    void listenStreamsAreAcknowledgedFirstAndGetOnlyWhatTheyAskedFor() throws Exception {
+        try (Events tools = listen(41, new JsonObject().put("toolsListChanged", true));
+                Events resources = listen(
+                        42,
+                        new JsonObject()
+                                .put(
+                                        "resourceSubscriptions",
+                                        new io.vertx.core.json.JsonArray().add("fixture://static")))) {
+            JsonObject ack = tools.next();
+            assertThat(ack.getString("method")).isEqualTo("notifications/subscriptions/acknowledged");
+            assertThat(ack.getJsonObject("params")
+                            .getJsonObject("_meta")
+                            .getValue("io.modelcontextprotocol/subscriptionId"))
+                    .isEqualTo(41);
+            assertThat(ack.getJsonObject("params")
+                            .getJsonObject("notifications")
+                            .getBoolean("toolsListChanged"))
+                    .isTrue();
+            JsonObject resourcesAck = resources.next();
+            assertThat(resourcesAck
+                            .getJsonObject("params")
+                            .getJsonObject("notifications")
+                            .getJsonArray("resourceSubscriptions"))
+                    .containsExactly("fixture://static");
+
+            result(post(
+                    gateway.url(),
+                    43,
+                    "tools/call",
+                    "add_tool",
+                    new JsonObject()
+                            .put("name", "add_tool")
+                            .put("arguments", new JsonObject().put("name", "added_while_listening"))));
+            JsonObject changed = tools.next();
+            assertThat(changed.getString("method")).isEqualTo("notifications/tools/list_changed");
+            assertThat(changed.getJsonObject("params")
+                            .getJsonObject("_meta")
+                            .getValue("io.modelcontextprotocol/subscriptionId"))
+                    .isEqualTo(41);
+
+            result(post(
+                    gateway.url(),
+                    44,
+                    "tools/call",
+                    "touch",
+                    new JsonObject()
+                            .put("name", "touch")
+                            .put("arguments", new JsonObject().put("uri", "fixture://static"))));
+            // The resource stream's first notification is its update: the tool list change before it never came.
+            JsonObject updated = resources.next();
+            assertThat(updated.getString("method")).isEqualTo("notifications/resources/updated");
+            assertThat(updated.getJsonObject("params").getString("uri")).isEqualTo("fixture://static");
+            assertThat(updated.getJsonObject("params")
+                            .getJsonObject("_meta")
+                            .getValue("io.modelcontextprotocol/subscriptionId"))
+                    .isEqualTo(42);
+
+            result(post(
+                    gateway.url(),
+                    45,
+                    "tools/call",
+                    "add_tool",
+                    new JsonObject()
+                            .put("name", "add_tool")
+                            .put("arguments", new JsonObject().put("name", "added_again"))));
+            // And the tools stream's next one is the second change: the resource update never came to it.
+            assertThat(tools.next().getString("method")).isEqualTo("notifications/tools/list_changed");
+        }
+    }
+
+    @Test
+    void logMessagesReachOnlyARequestThatAskedForThemAtItsLevel() {
+        JsonObject call = new JsonObject()
+                .put("name", "log")
+                .put("arguments", new JsonObject().put("message", "hello log").put("level", "warning"));
+        HttpResponse<String> silent = post(gateway.url(), 51, "tools/call", "log", call);
+        assertThat(silent.body()).doesNotContain("notifications/message");
+        assertThat(result(silent).getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("logged");
+
+        JsonObject asking = request(52, "tools/call", call);
+        asking.getJsonObject("params").getJsonObject("_meta").put("io.modelcontextprotocol/logLevel", "info");
+        HttpResponse<String> logged = send(gateway.url(), asking.encode(), "tools/call", "log");
+        assertThat(logged.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        assertThat(logged.body())
+                .contains("notifications/message")
+                .contains("hello log")
+                .contains("\"logged\"");
+
+        JsonObject above = request(53, "tools/call", call);
+        above.getJsonObject("params").getJsonObject("_meta").put("io.modelcontextprotocol/logLevel", "error");
+        assertThat(send(gateway.url(), above.encode(), "tools/call", "log").body())
+                .doesNotContain("notifications/message");
+    }
+
+    /** The JSON messages of an SSE response, one at a time. */
+    private record Events(java.util.Iterator<String> lines, java.util.stream.Stream<String> stream)
+            implements AutoCloseable {
+        JsonObject next() {
+            while (lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("data:") && !line.substring(5).isBlank()) {
+                    return new JsonObject(line.substring(5).trim());
+                }
+            }
+            throw new AssertionError("the stream ended");
+        }
+
+        @Override
+        public void close() {
+            stream.close();
+        }
+    }
+
+    private static Events listen(int id, JsonObject notifications) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url() + "/mcp"))
+                .header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "subscriptions/listen")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        request(id, "subscriptions/listen", new JsonObject().put("notifications", notifications))
+                                .encode()))
+                .build();
+        HttpResponse<java.util.stream.Stream<String>> response =
+                HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return new Events(response.body().iterator(), response.body());
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
