@@ -36,9 +36,11 @@ final class LoadGen {
      * runs taken moments apart), each with fresh sessions. With {@code --pid}, the CPU each process used during the
      * measured window is reported beside the figures. {@code ENV} names an environment variable holding a bearer
      * credential (an API key) that target's sessions send on every request; it is read from the environment so that
-     * it never shows in the process list.
+     * it never shows in the process list. {@code --stateless NAME} (repeatable): that target's clients speak
+     * 2026-07-28, statelessly (no session; {@code _meta} and the standard headers on every request).
      */
     static void calls(Args args) throws Exception {
+        STATELESS.addAll(args.all("stateless"));
         List<String[]> targets = new ArrayList<>();
         for (String t : args.all("target")) {
             String[] target = t.split("\\|", 4);
@@ -149,6 +151,9 @@ final class LoadGen {
         }
     }
 
+    /** The targets whose clients are stateless (2026-07-28). */
+    private static final java.util.Set<String> STATELESS = new java.util.HashSet<>();
+
     private static String params(String tool, String arguments) {
         return new JsonObject().put("name", tool).put("arguments", new JsonObject(arguments)).encode();
     }
@@ -173,7 +178,7 @@ final class LoadGen {
         List<Future<McpSession>> ready = new ArrayList<>();
         String bearer = target.length > 3 ? target[3] : null;
         while (sessions.size() + ready.size() < clients)
-            ready.add(new McpSession(http, target[1], bearer).initialize());
+            ready.add(new McpSession(http, target[1], bearer, STATELESS.contains(target[0])).initialize());
         Future.all(ready).await(60, TimeUnit.SECONDS);
         for (Future<McpSession> f : ready) sessions.add(f.result());
     }

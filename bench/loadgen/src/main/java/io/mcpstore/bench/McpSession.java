@@ -16,10 +16,17 @@ import java.net.URI;
  * One MCP client session over Streamable HTTP (2025-11-25), as a real client runs it: {@code initialize} (the
  * answer's {@code Mcp-Session-Id} goes on every later request, with {@code MCP-Protocol-Version}), then
  * {@code notifications/initialized}, then requests answered with {@code application/json} or with a
- * {@code text/event-stream} that carries the response as one of its events; {@code DELETE} at the end.
+ * {@code text/event-stream} that carries the response as one of its events; {@code DELETE} at the end. A
+ * stateless client (2026-07-28) has no handshake and no session: every request carries its {@code _meta} (version,
+ * client info and capabilities) and the {@code MCP-Protocol-Version}, {@code Mcp-Method} and {@code Mcp-Name}
+ * headers.
  */
 final class McpSession {
     static final String PROTOCOL = "2025-11-25";
+    static final String STATELESS = "2026-07-28";
+    private static final String META = ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + STATELESS
+            + "\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"mcpstore-bench\",\"version\":\"1\"},"
+            + "\"io.modelcontextprotocol/clientCapabilities\":{}}}";
     private static final String ACCEPT = "application/json, text/event-stream";
 
     /** The load generator's Vert.x; set once by {@link LoadGen} before any session is made. */
@@ -44,6 +51,12 @@ final class McpSession {
     private volatile long lastCallId;
     /** No call of the load loop in flight. */
     volatile boolean idle = true;
+    /** A 2026-07-28 client: no session, {@code _meta} on every request. */
+    private final boolean stateless;
+    /** The params last called with, as sent statelessly (with {@code _meta}), and the tool they name. */
+    private String paramsIn;
+    private String paramsOut;
+    private String toolName;
 
     McpSession(HttpClient http, String url) {
         this(http, url, null);
@@ -51,6 +64,11 @@ final class McpSession {
 
     /** A session that sends {@code bearer} (an API key or token) as {@code Authorization: Bearer} on every request. */
     McpSession(HttpClient http, String url, String bearer) {
+        this(http, url, bearer, false);
+    }
+
+    McpSession(HttpClient http, String url, String bearer, boolean stateless) {
+        this.stateless = stateless;
         this.http = http;
         this.authorization = bearer == null ? null : "Bearer " + bearer;
         this.context = vertx.getOrCreateContext();
@@ -73,6 +91,7 @@ final class McpSession {
     }
 
     private Future<McpSession> doInitialize() {
+        if (stateless) return Future.succeededFuture(this); // nothing to open: every request stands alone
         String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROTOCOL + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpstore-bench\",\"version\":\"1\"}}}";
         return post(Buffer.buffer(body)).compose(r -> {
@@ -119,13 +138,20 @@ final class McpSession {
     private Future<Boolean> doCall(String paramsJson) {
         long id = nextId++;
         lastCallId = id;
+        if (stateless && !paramsJson.equals(paramsIn)) {
+            paramsIn = paramsJson;
+            paramsOut = paramsJson.substring(0, paramsJson.lastIndexOf('}')) + META;
+            toolName = new JsonObject(paramsJson).getString("name");
+        }
+        if (stateless) paramsJson = paramsOut;
         Buffer body = Buffer.buffer(96 + paramsJson.length())
                 .appendString("{\"jsonrpc\":\"2.0\",\"id\":")
                 .appendString(Long.toString(id))
                 .appendString(",\"method\":\"tools/call\",\"params\":")
                 .appendString(paramsJson)
                 .appendString("}");
-        return post(body).compose(r -> r.body().map(b -> {
+        Future<HttpClientResponse> sent = stateless ? post(body, "tools/call", toolName) : post(body);
+        return sent.compose(r -> r.body().map(b -> {
             if (r.statusCode() != 200) return false;
             String text = b.toString();
             return text.contains("\"result\"") && !text.contains("\"isError\":true") && text.contains("\"id\":" + id);
@@ -174,6 +200,16 @@ final class McpSession {
 
     private Future<HttpClientResponse> post(Buffer body) {
         RequestOptions options = options(HttpMethod.POST).putHeader("Content-Type", "application/json");
+        return http.request(options).compose(req -> req.send(body));
+    }
+
+    /** A stateless POST: the standard headers name the method and what it is about. */
+    private Future<HttpClientResponse> post(Buffer body, String method, String name) {
+        RequestOptions options = options(HttpMethod.POST)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("MCP-Protocol-Version", STATELESS)
+                .putHeader("Mcp-Method", method);
+        if (name != null) options.putHeader("Mcp-Name", name);
         return http.request(options).compose(req -> req.send(body));
     }
 
