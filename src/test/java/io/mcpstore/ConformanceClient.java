@@ -5,6 +5,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,13 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway as the client the conformance suite tests ({@code conformance client --command CMD --scenario S}).
  * The suite runs {@code CMD <server url>}; this starts a gateway whose only upstream is that URL, then drives it
- * through the gateway as an MCP client (the official Java SDK) would: list the tools, call each one, answer
- * sampling and elicitation requests (applying the schema's defaults), and exit 0.
+ * through the gateway as an MCP client (the official Java SDK, a 2025-era client) would: list the tools, call each
+ * one (or the calls the scenario names in {@code MCP_CONFORMANCE_CONTEXT}), read each resource, get each prompt,
+ * answer sampling and elicitation requests (applying the schema's defaults), and exit 0. The upstream may speak
+ * either era: with a 2026-07-28 scenario server the gateway is the 2026 client under test.
  *
  * <pre>
  * conformance client --scenario tools_call \
@@ -84,14 +88,50 @@ public final class ConformanceClient {
                         McpSchema.ElicitResult.Action.ACCEPT, defaults(request.requestedSchema())))
                 .build();
         try {
-            client.initialize();
-            for (McpSchema.Tool tool : client.listTools().tools()) {
-                McpSchema.CallToolResult result =
-                        client.callTool(new McpSchema.CallToolRequest(tool.name(), arguments(tool.inputSchema())));
-                System.err.println(tool.name() + " -> " + result.content());
+            McpSchema.InitializeResult initialized = client.initialize();
+            JsonObject context = new JsonObject(Optional.ofNullable(System.getenv("MCP_CONFORMANCE_CONTEXT"))
+                    .orElse("{}"));
+            if (context.getValue("toolCalls") instanceof JsonArray calls) {
+                // The scenario names the calls to make (with arguments it then checks in the headers).
+                for (Object o : calls) {
+                    JsonObject call = (JsonObject) o;
+                    call(
+                            client,
+                            call.getString("name"),
+                            call.getJsonObject("arguments", new JsonObject()).getMap());
+                }
+            } else {
+                for (McpSchema.Tool tool : client.listTools().tools()) {
+                    call(client, tool.name(), arguments(tool.inputSchema()));
+                }
+            }
+            McpSchema.ServerCapabilities capabilities = initialized.capabilities();
+            if (capabilities.resources() != null) {
+                for (McpSchema.Resource resource : client.listResources().resources()) {
+                    client.readResource(new McpSchema.ReadResourceRequest(resource.uri()));
+                    System.err.println("read " + resource.uri());
+                }
+            }
+            if (capabilities.prompts() != null) {
+                for (McpSchema.Prompt prompt : client.listPrompts().prompts()) {
+                    Map<String, Object> arguments = new LinkedHashMap<>();
+                    if (prompt.arguments() != null) prompt.arguments().forEach(a -> arguments.put(a.name(), "test"));
+                    client.getPrompt(new McpSchema.GetPromptRequest(prompt.name(), arguments));
+                    System.err.println("got prompt " + prompt.name());
+                }
             }
         } finally {
             client.closeGracefully();
+        }
+    }
+
+    /** One tool call; an error answer is printed (a scenario server may list tools it does not serve). */
+    private static void call(McpSyncClient client, String name, Map<String, Object> arguments) {
+        try {
+            McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(name, arguments));
+            System.err.println(name + " -> " + result.content());
+        } catch (RuntimeException e) { // McpError, or the reactor exception wrapping it
+            System.err.println(name + " -> error " + e.getMessage());
         }
     }
 

@@ -168,20 +168,20 @@ public final class ConformanceSuite {
 
     /**
      * Runs {@code conformance client --command COMMAND --scenario SCENARIO}: the suite starts a test server and runs
-     * {@code COMMAND <server url>} as the client under test (the command is split on spaces).
+     * {@code COMMAND <server url>} as the client under test (the command is split on spaces); {@code options} such
+     * as {@code --spec-version 2026-07-28} go after.
      */
-    public Result client(String run, String command, String scenario, Duration timeout) {
-        Finished finished = launch(
-                run,
-                List.of(
-                        "client",
-                        "--command",
-                        command,
-                        "--scenario",
-                        scenario,
-                        "--timeout",
-                        String.valueOf(timeout.minusSeconds(10).toMillis())),
-                timeout);
+    public Result client(String run, String command, String scenario, Duration timeout, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "client",
+                "--command",
+                command,
+                "--scenario",
+                scenario,
+                "--timeout",
+                String.valueOf(timeout.minusSeconds(10).toMillis())));
+        args.addAll(List.of(options));
+        Finished finished = launch(run, args, timeout);
         Matcher passed = CLIENT_PASSED.matcher(finished.output());
         if (!passed.find()) {
             throw new AssertionError("conformance suite printed no 'Passed:' line (exit " + finished.exitCode()

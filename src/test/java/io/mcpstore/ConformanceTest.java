@@ -125,7 +125,49 @@ class ConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry"})
     void theGatewayAsAClient(String scenario) {
-        String command = String.join(
+        ConformanceSuite.Result result =
+                suite.client("client-" + scenario, clientCommand(), scenario, Duration.ofMinutes(3));
+        System.out.println(result.report());
+        // Only failed checks count: the suite also exits 1 on warnings, such as sse-retry's "reconnected slightly
+        // late" (its own wall-clock tolerance), which a busy machine can cause.
+        assertThat(result.failed()).as(result.report()).isZero();
+        assertThat(result.passed()).as(result.report()).isPositive();
+    }
+
+    /**
+     * The gateway as a 2026-07-28 client of the suite's stateless scenario servers (0.2.0-alpha.12): it negotiates
+     * the revision with {@code server/discover}, sends the {@code _meta} envelope and the SEP-2243 headers (with
+     * {@code x-mcp-header} parameters, and without the tools whose annotations are invalid), and follows {@code
+     * input_required} results for its 2025-era client (the Java SDK, answering elicitations). None needs OAuth.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "tools_call",
+                "request-metadata",
+                "http-standard-headers",
+                "http-custom-headers",
+                "http-invalid-tool-headers",
+                "json-schema-ref-no-deref",
+                "sep-2322-client-request-state"
+            })
+    void theGatewayAsA2026Client(String scenario) {
+        ConformanceSuite.Result result = ConformanceSuite.installed2026()
+                .client(
+                        "client-2026-" + scenario,
+                        clientCommand(),
+                        scenario,
+                        Duration.ofMinutes(3),
+                        "--spec-version",
+                        io.mcpstore.protocol.Stateless.VERSION);
+        System.out.println(result.report());
+        assertThat(result.failed()).as(result.report()).isZero();
+        assertThat(result.passed()).as(result.report()).isPositive();
+        assertThat(result.exitCode()).as(result.report()).isZero();
+    }
+
+    private static String clientCommand() {
+        return String.join(
                 " ",
                 Upstreams.JAVA,
                 "-XX:TieredStopAtLevel=1",
@@ -133,12 +175,6 @@ class ConformanceTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 ConformanceClient.class.getName());
-        ConformanceSuite.Result result = suite.client("client-" + scenario, command, scenario, Duration.ofMinutes(3));
-        System.out.println(result.report());
-        // Only failed checks count: the suite also exits 1 on warnings, such as sse-retry's "reconnected slightly
-        // late" (its own wall-clock tolerance), which a busy machine can cause.
-        assertThat(result.failed()).as(result.report()).isZero();
-        assertThat(result.passed()).as(result.report()).isPositive();
     }
 
     /** One service {@code conf}, names left as the fixture gives them; optionally an app {@code /conf} serving it. */

@@ -3,7 +3,10 @@ package io.mcpstore.catalog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** What one upstream published about itself: its state and its lists, as received on the bus. */
+/**
+ * What one upstream published about itself: its state and its lists, as received on the bus, and the era its
+ * connection speaks ({@code 2025-11-25} or {@code 2026-07-28}; null before its first handshake).
+ */
 public record ServiceCatalog(
         String service,
         String state,
@@ -12,7 +15,20 @@ public record ServiceCatalog(
         JsonArray resources,
         JsonArray resourceTemplates,
         JsonArray prompts,
-        JsonObject capabilities) {
+        JsonObject capabilities,
+        String era) {
+
+    public ServiceCatalog(
+            String service,
+            String state,
+            String error,
+            JsonArray tools,
+            JsonArray resources,
+            JsonArray resourceTemplates,
+            JsonArray prompts,
+            JsonObject capabilities) {
+        this(service, state, error, tools, resources, resourceTemplates, prompts, capabilities, null);
+    }
 
     /** Reads a {@code mcpstore.catalog.changed} message body. */
     public static ServiceCatalog fromJson(JsonObject body) {
@@ -24,7 +40,8 @@ public record ServiceCatalog(
                 body.getJsonArray("resources", new JsonArray()),
                 body.getJsonArray("resourceTemplates", new JsonArray()),
                 body.getJsonArray("prompts", new JsonArray()),
-                body.getJsonObject("capabilities", new JsonObject()));
+                body.getJsonObject("capabilities", new JsonObject()),
+                body.getString("era"));
     }
 
     /** Only a ready (or degraded but connected) upstream contributes to what clients see. */
@@ -39,6 +56,7 @@ public record ServiceCatalog(
                 .put("tools", tools.size())
                 .put("resources", resources.size())
                 .put("prompts", prompts.size());
+        if (era != null) json.put("era", era);
         return error == null ? json : json.put("error", error);
     }
 }

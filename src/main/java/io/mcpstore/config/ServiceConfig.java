@@ -32,7 +32,8 @@ public record ServiceConfig(
         boolean inheritEnv,
         List<Root> roots,
         boolean allowPrivateNetwork,
-        boolean auditArguments) {
+        boolean auditArguments,
+        Protocol protocol) {
 
     /**
      * A root the gateway names when the upstream asks {@code roots/list} and no client can answer (outside a call,
@@ -74,6 +75,38 @@ public record ServiceConfig(
         }
     }
 
+    /**
+     * Which MCP era the gateway speaks to the upstream: {@code auto} tries the stateless 2026-07-28 revision
+     * ({@code server/discover}) and falls back to {@code initialize}; {@code 2025} and {@code 2026} force one.
+     */
+    public enum Protocol {
+        AUTO("auto"),
+        V2025("2025"),
+        V2026("2026");
+
+        private final String id;
+
+        Protocol(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        static Protocol parse(String key, String value) {
+            for (Protocol p : values()) {
+                if (p.id.equals(value)) return p;
+            }
+            return switch (value) {
+                case "2025-11-25" -> V2025;
+                case "2026-07-28" -> V2026;
+                default ->
+                    throw new ConfigException(key, "unknown protocol '" + value + "' (expected auto, 2025 or 2026)");
+            };
+        }
+    }
+
     public static final long DEFAULT_TIMEOUT_MS = 60_000;
     public static final long DEFAULT_PING_INTERVAL_MS = 30_000;
     public static final int DEFAULT_MAX_RESTARTS = 10;
@@ -100,7 +133,8 @@ public record ServiceConfig(
             "inheritEnv",
             "roots",
             "allowPrivateNetwork",
-            "auditArguments");
+            "auditArguments",
+            "protocol");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
@@ -175,6 +209,11 @@ public record ServiceConfig(
         if (!(auditArguments instanceof Boolean)) {
             throw new ConfigException(key + ".auditArguments", "must be true or false");
         }
+        String protocolName = string(json, "protocol", key);
+        Protocol protocol = protocolName == null ? Protocol.AUTO : Protocol.parse(key + ".protocol", protocolName);
+        if (protocol == Protocol.V2026 && transport == Transport.SSE) {
+            throw new ConfigException(key + ".protocol", "the legacy sse transport speaks only the 2024-11-05 era");
+        }
         return new ServiceConfig(
                 name,
                 transport,
@@ -192,7 +231,8 @@ public record ServiceConfig(
                 (Boolean) inheritEnv,
                 roots(json, key),
                 (Boolean) allowPrivate,
-                (Boolean) auditArguments);
+                (Boolean) auditArguments,
+                protocol);
     }
 
     /**
@@ -218,6 +258,7 @@ public record ServiceConfig(
         if (inheritEnv) json.put("inheritEnv", true);
         if (allowPrivateNetwork) json.put("allowPrivateNetwork", true);
         if (auditArguments) json.put("auditArguments", true);
+        if (protocol != Protocol.AUTO) json.put("protocol", protocol.id());
         return json;
     }
 

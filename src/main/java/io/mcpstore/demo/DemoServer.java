@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * The demo upstream that MCPStore's default configuration fronts, so that a fresh install has something to show
- * without installing anything: {@code java -cp <gateway classpath> io.mcpstore.demo.DemoServer} speaks MCP on
- * stdio. Everything it offers is deterministic except {@code now}.
+ * without installing anything: {@code java -cp <gateway classpath> io.mcpstore.demo.DemoServer [--era 2025|2026|both]}
+ * speaks MCP on stdio: 2025-11-25 sessions by default, only the stateless 2026-07-28 revision with {@code --era 2026},
+ * or both. Everything it offers is deterministic except {@code now}.
  */
 public final class DemoServer {
     public static final String NAME = "mcpstore-demo";
@@ -42,7 +43,16 @@ public final class DemoServer {
     private DemoServer() {}
 
     public static void main(String[] args) throws Exception {
-        StdioServer.onSystemStreams(create()).run();
+        Eras eras = Eras.V2025;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--era") && i + 1 < args.length) {
+                eras = Eras.parse(args[++i]);
+            } else {
+                System.err.println("usage: DemoServer [--era 2025|2026|both] (unknown argument " + args[i] + ")");
+                System.exit(2);
+            }
+        }
+        StdioServer.onSystemStreams(create().eras(eras)).run();
         System.exit(0); // stdin closed: the gateway is gone or stopped us
     }
 

@@ -4,11 +4,39 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-/** A prompt template: its arguments and the function that renders its messages from argument values. */
+/**
+ * A prompt template: its arguments and the function that renders its messages from argument values; an
+ * {@code interactive} prompt (may be null) renders asynchronously and may ask the client while it does.
+ */
 public record Prompt(
-        String name, String description, List<Argument> arguments, Function<Map<String, String>, JsonArray> render) {
+        String name,
+        String description,
+        List<Argument> arguments,
+        Function<Map<String, String>, JsonArray> render,
+        Interactive interactive) {
+
+    /** Renders the messages, possibly asking the client something first ({@link RequestContext#requestClient}). */
+    @FunctionalInterface
+    public interface Interactive {
+        CompletionStage<JsonArray> render(Map<String, String> arguments, RequestContext context);
+    }
+
+    public Prompt(
+            String name,
+            String description,
+            List<Argument> arguments,
+            Function<Map<String, String>, JsonArray> render) {
+        this(name, description, arguments, render, null);
+    }
+
+    /** A prompt that renders with {@code interactive}, which may ask the client. */
+    public static Prompt interactive(
+            String name, String description, List<Argument> arguments, Interactive interactive) {
+        return new Prompt(name, description, arguments, null, interactive);
+    }
 
     /** One argument; a completer (may be null) suggests values for {@code completion/complete}. */
     public record Argument(String name, String description, boolean required, Completer completer) {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one upstream offers, as last seen: its capabilities and server info from the handshake, and its four lists.
+ * What one upstream offers, as last seen: its capabilities and server info from the handshake, and its four lists
+ * (with the caching hints a 2026-07-28 server gives them, published as {@code cacheHints: {tools: {ttlMs,
+ * cacheScope}, …}}).
  * Kept across reconnects, so routers go on showing a service's tools while it comes back.
  */
 final class Catalog {
@@ -49,6 +51,7 @@ final class Catalog {
     }
 
     private final Map<Kind, JsonArray> lists = new EnumMap<>(Kind.class);
+    private final Map<Kind, JsonObject> hints = new EnumMap<>(Kind.class);
     private JsonObject capabilities = new JsonObject();
     private JsonObject serverInfo = new JsonObject();
     private String instructions;
@@ -64,12 +67,22 @@ final class Catalog {
         instructions = initializeResult.getString("instructions");
     }
 
+    JsonObject capabilities() {
+        return capabilities;
+    }
+
     boolean offers(Kind kind) {
         return capabilities.containsKey(kind.capability);
     }
 
     void put(Kind kind, JsonArray list) {
         lists.put(kind, list);
+    }
+
+    /** The upstream's caching hint for a list ({@code {ttlMs, cacheScope}}, SEP-2549); null: it gave none. */
+    void hint(Kind kind, JsonObject hint) {
+        if (hint == null) hints.remove(kind);
+        else hints.put(kind, hint);
     }
 
     JsonArray get(Kind kind) {
@@ -80,6 +93,11 @@ final class Catalog {
     JsonObject toJson() {
         JsonObject json = new JsonObject();
         lists.forEach((kind, list) -> json.put(kind.field, list));
+        if (!hints.isEmpty()) {
+            JsonObject cacheHints = new JsonObject();
+            hints.forEach((kind, hint) -> cacheHints.put(kind.field, hint));
+            json.put("cacheHints", cacheHints);
+        }
         json.put("capabilities", capabilities).put("serverInfo", serverInfo);
         if (instructions != null) json.put("instructions", instructions);
         return json;

@@ -116,6 +116,15 @@ final class HttpEndpoint {
         return send(method, url, extra, body, call, idleTimeoutMs);
     }
 
+    /**
+     * As {@link #send(HttpMethod, String, Map, Buffer, Long)} for a request whose answer is a stream that may stay
+     * silent for long ({@code subscriptions/listen}): never reset for idleness, only by {@link #release}.
+     */
+    Future<HttpClientResponse> sendLongLived(
+            HttpMethod method, String url, Map<String, String> extra, Buffer body, Long call) {
+        return send(method, url, extra, body, call, 0);
+    }
+
     /** The call ended without its answer: its request, sent or still waiting for a connection, is reset. */
     void release(long call) {
         Held h = held.remove(call);

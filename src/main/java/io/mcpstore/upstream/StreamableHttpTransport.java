@@ -5,6 +5,8 @@ import io.mcpstore.config.Secrets;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.protocol.JsonRpc;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.ProtocolVersion;
+import io.mcpstore.protocol.Stateless;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * The MCP Streamable HTTP client (2025-11-25): each message is a POST answered with JSON, an SSE stream or 202; a
  * GET stream carries what the server sends on its own; the session id from the initialize response goes on every
  * later request, and the session is deleted on close.
+ *
+ * <p>With an upstream that speaks the stateless 2026-07-28 revision there is no session and no GET stream: every
+ * POST carries the version header and the SEP-2243 headers, a 4xx answer is the request's JSON-RPC error, and a
+ * broken answer stream fails only its own request.
  *
  * <p>HTTP has no connection to lose, so "lost" means: a POST's answer stream broke mid-way, the server cannot be
  * reached to reopen the GET stream, or it no longer knows our session there. A send that fails fails only that call;
@@ -47,6 +53,7 @@ final class StreamableHttpTransport implements Transport {
     private Handler<Throwable> closed;
     private String sessionId;
     private String protocolVersion;
+    private java.util.function.Function<JsonObject, Map<String, String>> requestHeaders;
     private boolean closing;
     private boolean lost;
     /** Calls whose answer is still to come on a response of ours; an abandoned one is reset, not resumed. */
@@ -85,6 +92,15 @@ final class StreamableHttpTransport implements Transport {
     }
 
     @Override
+    public void requestHeaders(java.util.function.Function<JsonObject, Map<String, String>> headers) {
+        this.requestHeaders = headers;
+    }
+
+    private boolean stateless() {
+        return ProtocolVersion.isStateless(protocolVersion);
+    }
+
+    @Override
     public Future<Void> send(JsonObject message) {
         if (http == null || closing) return Future.failedFuture(new IOException("transport is closed"));
         String method = message.getString("method");
@@ -98,10 +114,16 @@ final class StreamableHttpTransport implements Transport {
         String sentSession = sessionId;
         Map<String, String> headers = headers(HttpEndpoint.JSON + ", " + HttpEndpoint.EVENT_STREAM);
         headers.put(HttpHeaders.CONTENT_TYPE.toString(), HttpEndpoint.JSON);
+        boolean stateless = stateless();
+        if (stateless && requestHeaders != null) headers.putAll(requestHeaders.apply(message));
         Long call = JsonRpc.isRequest(message) ? callId(message.getValue("id")) : null;
         if (call != null) awaiting.add(call);
-        return http.send(HttpMethod.POST, service.url(), headers, message.toBuffer(), call)
-                .compose(response -> onPostResponse(response, message, sentSession, call));
+        Future<HttpClientResponse> sent = stateless && Stateless.SUBSCRIPTIONS_LISTEN.equals(method)
+                ? http.sendLongLived(HttpMethod.POST, service.url(), headers, message.toBuffer(), call)
+                : http.send(HttpMethod.POST, service.url(), headers, message.toBuffer(), call);
+        return sent.compose(response -> stateless && response.statusCode() / 100 != 2
+                ? statelessError(response, message, call)
+                : onPostResponse(response, message, sentSession, call));
     }
 
     @Override
@@ -148,6 +170,45 @@ final class StreamableHttpTransport implements Transport {
                 });
     }
 
+    /**
+     * A 2026-07-28 server refuses a request with a 4xx (or 5xx) and a JSON-RPC error body (404 + -32601, 400 +
+     * -32020, -32021, -32022): that is the request's answer, not a broken connection. A body that is no JSON-RPC
+     * error becomes one naming the status; a notification's refusal is only logged.
+     */
+    private Future<Void> statelessError(HttpClientResponse response, JsonObject message, Long call) {
+        Object id = message.getValue("id");
+        int status = response.statusCode();
+        return http.body(response)
+                .recover(e -> Future.succeededFuture(io.vertx.core.buffer.Buffer.buffer()))
+                .map(body -> {
+                    if (call != null) awaiting.remove(call);
+                    if (id == null) {
+                        log.debug(
+                                "service '{}' refused {} with HTTP {}",
+                                service.name(),
+                                message.getString("method"),
+                                status);
+                        return null;
+                    }
+                    JsonObject error = null;
+                    try {
+                        Object decoded = io.vertx.core.json.Json.decodeValue(body);
+                        if (decoded instanceof JsonObject j && j.getValue("error") instanceof JsonObject e) error = e;
+                    } catch (RuntimeException notJson) {
+                        // described below
+                    }
+                    if (error == null) {
+                        String text = body.toString().strip();
+                        if (text.length() > 200) text = text.substring(0, 200) + "…";
+                        error = new JsonObject()
+                                .put("code", status / 100 == 4 ? JsonRpc.INVALID_REQUEST : JsonRpc.INTERNAL_ERROR)
+                                .put("message", "HTTP " + status + (text.isEmpty() ? "" : ": " + text));
+                    }
+                    receive(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("error", error), id);
+                    return null;
+                });
+    }
+
     /** Hands a message up with the id of the request whose POST it answered ({@code null}: the GET stream). */
     private void receive(JsonObject message, Object request) {
         if (!closing) inbound.handle(new Inbound(message, request));
@@ -173,6 +234,11 @@ final class StreamableHttpTransport implements Transport {
         HttpEndpoint.stream(response, parser, broken -> {
             if (closing || lost || answered[0]) return;
             if (call != null && !awaiting.contains(call)) return; // abandoned: we reset it
+            if (broken != null && stateless()) { // no session to lose: only this request is
+                if (call != null) awaiting.remove(call);
+                receive(unanswered(id, method), id);
+                return;
+            }
             if (broken != null) {
                 lost("the answer stream of " + method + " broke: " + broken.getMessage());
                 return;

@@ -39,8 +39,14 @@ interface Transport {
      */
     default void abandon(long id) {}
 
-    /** The protocol version the handshake settled on; HTTP transports send it on every later request. */
+    /**
+     * The protocol version the handshake settled on (or is trying: 2026-07-28 before {@code server/discover}; null
+     * to start over); HTTP transports send it on every later request, and for 2026-07-28 hold no session.
+     */
     default void negotiated(String protocolVersion) {}
+
+    /** For 2026-07-28: the headers each outgoing message adds to its POST (SEP-2243); HTTP transports only. */
+    default void requestHeaders(java.util.function.Function<JsonObject, java.util.Map<String, String>> headers) {}
 
     /** What an operator wants to see about the connection: a pid, recent stderr lines, a session id. */
     default JsonObject describe() {

@@ -6,6 +6,7 @@ import io.mcpstore.bus.Failures;
 import io.mcpstore.bus.InputHold;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.protocol.McpMethods;
+import io.mcpstore.protocol.Stateless;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -37,6 +38,7 @@ public final class UpstreamVerticle extends VerticleBase {
     private final Catalog catalog = new Catalog();
     private UpstreamRelay relay;
     private final Subscribers subscribers = new Subscribers();
+    private SubscriptionListener listener;
     private UpstreamState state;
     private String error;
 
@@ -44,6 +46,12 @@ public final class UpstreamVerticle extends VerticleBase {
     private JsonRpcPeer peer;
     /** The latest attempt's transport, kept after it is lost so that the status still shows its pid and stderr. */
     private Transport lastTransport;
+    /** The protocol version the current (or last) connection negotiated; null before the first handshake. */
+    private String protocolVersion;
+    /** Set while the connection speaks the stateless 2026-07-28 revision; null for a 2025-era session. */
+    private StatelessClient stateless;
+    /** The latest {@code logging/setLevel} a 2025 client sent, which a 2026 upstream gets per request instead. */
+    private String logLevel;
 
     private Future<Void> reinitializing;
     private int failedAttempts; // consecutive, against maxRestarts; reset by a successful handshake
@@ -66,6 +74,7 @@ public final class UpstreamVerticle extends VerticleBase {
                         service.roots().stream().map(ServiceConfig.Root::toJson).toList()));
         log = LoggerFactory.getLogger("mcpstore.upstream." + service.name());
         relay.onAbandoned(call -> cancel(call, "the client's input never came, or it cannot serve the call"));
+        listener = new SubscriptionListener(vertx, service.name(), log, this::refreshAll);
         setState(UpstreamState.CONNECTING);
         // Consumers are unregistered by Vert.x when the verticle is undeployed.
         return Future.all(
@@ -82,6 +91,7 @@ public final class UpstreamVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
+        listener.stop();
         cancelTimer(reconnectTimer);
         cancelPing();
         setState(UpstreamState.STOPPED);
@@ -114,12 +124,20 @@ public final class UpstreamVerticle extends VerticleBase {
                 });
     }
 
-    /** Initializes and fetches every list the server offers: what a connection needs before it is READY. */
+    /**
+     * Negotiates the era (server/discover, else initialize) and fetches every list the server offers: what a
+     * connection needs before it is READY.
+     */
     private Future<Void> handshake(JsonRpcPeer connection) {
-        McpClient client = new McpClient(connection, service.name(), service.timeoutMs(), log);
-        return client.initialize()
-                .compose(result -> {
-                    catalog.handshake(result);
+        McpClient negotiating = new McpClient(connection, service.name(), service.timeoutMs(), log);
+        return negotiating
+                .negotiate(service.protocol(), service.transport() != ServiceConfig.Transport.SSE)
+                .compose(handshake -> {
+                    if (peer != connection) return Future.succeededFuture();
+                    protocolVersion = handshake.protocolVersion();
+                    stateless = handshake.stateless();
+                    catalog.handshake(handshake.server());
+                    McpClient client = client(connection);
                     return Future.all(Arrays.stream(Catalog.Kind.values())
                             .map(kind -> fetch(client, kind))
                             .toList());
@@ -127,10 +145,30 @@ public final class UpstreamVerticle extends VerticleBase {
                 .mapEmpty();
     }
 
+    private McpClient client(JsonRpcPeer connection) {
+        return new McpClient(connection, service.name(), service.timeoutMs(), log, stateless);
+    }
+
+    /** A 2026 upstream's subscription stream dropped: changes may have been missed, so every list is fetched. */
+    private void refreshAll() {
+        JsonRpcPeer connection = peer;
+        if (connection == null || !state.acceptsCalls()) return;
+        McpClient client = client(connection);
+        Future.all(Arrays.stream(Catalog.Kind.values())
+                        .map(kind -> fetch(client, kind))
+                        .toList())
+                .onSuccess(v -> {
+                    if (peer == connection) publishCatalog();
+                });
+    }
+
     /** Fetches one list into the catalog; a list the server does not offer is empty. */
     private Future<JsonArray> fetch(McpClient client, Catalog.Kind kind) {
         Future<JsonArray> list = catalog.offers(kind) ? client.list(kind) : Future.succeededFuture(new JsonArray());
-        return list.onSuccess(items -> catalog.put(kind, items));
+        return list.onSuccess(items -> {
+            catalog.put(kind, items);
+            catalog.hint(kind, client.hint(kind));
+        });
     }
 
     private void onReady() {
@@ -146,7 +184,11 @@ public final class UpstreamVerticle extends VerticleBase {
                 catalog.get(Catalog.Kind.PROMPTS).size());
         if (!setState(UpstreamState.READY)) publishCatalog(); // re-initialized: the lists may have changed
         startPing();
-        resubscribe();
+        if (stateless != null) {
+            listener.start(peer, stateless, catalog.capabilities(), subscribers.uris());
+        } else {
+            resubscribe();
+        }
     }
 
     /** A new connection (or server session) knows no subscriptions: the ones clients hold are made again. */
@@ -172,6 +214,7 @@ public final class UpstreamVerticle extends VerticleBase {
 
     private void onAttemptFailed(JsonRpcPeer attempt, Throwable cause) {
         peer = null;
+        listener.stop();
         String reason = "cannot connect: " + UpstreamException.reasonOf(cause);
         attempt.failAll(UpstreamException.unavailable(service.name(), reason));
         attempt.close();
@@ -183,6 +226,7 @@ public final class UpstreamVerticle extends VerticleBase {
     private void onLost(JsonRpcPeer connection, Throwable cause) {
         if (peer != connection) return;
         peer = null;
+        listener.stop();
         cancelPing();
         String reason = "connection lost: " + UpstreamException.reasonOf(cause);
         connection.failAll(UpstreamException.unavailable(service.name(), reason));
@@ -247,8 +291,12 @@ public final class UpstreamVerticle extends VerticleBase {
         JsonRpcPeer connection = peer;
         if (connection == null || pingInFlight || !state.acceptsCalls()) return;
         pingInFlight = true;
-        // Any answer, even an error, proves the server is alive.
-        connection.request(McpMethods.PING, null, service.timeoutMs()).onComplete(answer -> {
+        // Any answer, even an error, proves the server is alive. 2026-07-28 has no ping: discover is as cheap.
+        Future<JsonObject> probe = stateless == null
+                ? connection.request(McpMethods.PING, null, service.timeoutMs())
+                : connection.request(
+                        Stateless.SERVER_DISCOVER, stateless.envelope(null, null, null), service.timeoutMs());
+        probe.onComplete(answer -> {
             pingInFlight = false;
             if (peer != connection) return;
             if (answer.succeeded()) {
@@ -280,7 +328,7 @@ public final class UpstreamVerticle extends VerticleBase {
     }
 
     private void onNotification(Transport.Inbound inbound) {
-        if (relay.notification(inbound)) return;
+        if (listener.notification(inbound) || relay.notification(inbound)) return;
         JsonObject notification = inbound.message();
         String method = notification.getString("method");
         List<Catalog.Kind> stale = Catalog.Kind.changedBy(method);
@@ -291,7 +339,7 @@ public final class UpstreamVerticle extends VerticleBase {
         JsonRpcPeer connection = peer;
         // Before READY the handshake is still going to fetch every list anyway.
         if (connection == null || !state.acceptsCalls()) return;
-        McpClient client = new McpClient(connection, service.name(), service.timeoutMs(), log);
+        McpClient client = client(connection);
         Future.all(stale.stream().map(kind -> fetch(client, kind)).toList())
                 .onSuccess(v -> {
                     if (peer == connection) publishCatalog();
@@ -334,6 +382,12 @@ public final class UpstreamVerticle extends VerticleBase {
             return;
         }
         JsonObject params = body.getValue("params") instanceof JsonObject p ? p : null;
+        if (stateless != null && McpMethods.LOGGING_SET_LEVEL.equals(method)) {
+            // 2026-07-28 has no setLevel: the level goes with each request of a 2025 client instead.
+            logLevel = params == null ? null : params.getString("level");
+            message.reply(new JsonObject().put("result", new JsonObject()), AsIsJsonCodec.options());
+            return;
+        }
         Future<JsonObject> reply = subscription ? subscription(body, method, params) : call(body, method, params);
         reply.onSuccess(r -> message.reply(r, AsIsJsonCodec.options())).onFailure(e -> fail(message, method, e));
     }
@@ -341,10 +395,36 @@ public final class UpstreamVerticle extends VerticleBase {
     /** A call upstream, with what travels back while it runs (progress, log messages, server→client requests). */
     private Future<JsonObject> call(JsonObject body, String method, JsonObject params) {
         UpstreamRelay.InFlight call = relay.begin(body, params);
-        return relay.outcome(
-                call,
-                forward(method, UpstreamRelay.upstreamParams(call, params), call)
-                        .onComplete(done -> relay.end(call)));
+        JsonObject sent = UpstreamRelay.upstreamParams(call, params);
+        Future<JsonObject> reply =
+                stateless == null ? forward(method, sent, call) : statelessCall(body, method, sent, call);
+        return relay.outcome(call, reply.onComplete(done -> relay.end(call)));
+    }
+
+    /**
+     * A call to a 2026-07-28 upstream: the envelope with the caller's capabilities (and log level) goes with it; an
+     * {@code input_required} answer goes back as it is to a 2026 caller, and is followed here for a 2025 caller (see
+     * {@link InputRequired}).
+     */
+    private Future<JsonObject> statelessCall(
+            JsonObject body, String method, JsonObject params, UpstreamRelay.InFlight call) {
+        JsonObject session = body.getValue("session") instanceof JsonObject s ? s : null;
+        boolean sameEra = session != null && Stateless.VERSION.equals(session.getString("era"));
+        JsonObject capabilities = session == null ? null : session.getJsonObject("capabilities");
+        String level = sameEra ? session.getString("logLevel") : logLevel;
+        StatelessClient client = stateless;
+        JsonObject enveloped = client.envelope(params, capabilities, level);
+        Future<JsonObject> first = forwardOnce(peer, method, enveloped, call);
+        if (sameEra) return first;
+        JsonRpcPeer connection = peer;
+        return first.compose(reply -> InputRequired.follow(
+                method,
+                enveloped,
+                reply,
+                retry -> forwardOnce(connection, method, retry, call),
+                // The request is tied to the call by its upstream id (-1: no call, so no client but the roots).
+                request -> relay.serverRequest(
+                        new Transport.Inbound(request, call == null ? -1L : call.upstreamId), service.timeoutMs())));
     }
 
     /**
@@ -362,9 +442,16 @@ public final class UpstreamVerticle extends VerticleBase {
         JsonObject done = new JsonObject().put("result", new JsonObject());
         if (McpMethods.RESOURCES_UNSUBSCRIBE.equals(method)) {
             boolean last = subscribers.remove(uri, session);
-            return last && state.acceptsCalls() ? call(body, method, params) : Future.succeededFuture(done);
+            if (last && stateless != null) listener.resubscribe(subscribers.uris());
+            return last && state.acceptsCalls() && stateless == null
+                    ? call(body, method, params)
+                    : Future.succeededFuture(done);
         }
         if (!subscribers.add(uri, session)) return Future.succeededFuture(done);
+        if (stateless != null) { // 2026-07-28 has no resources/subscribe: the listen names the URIs
+            listener.resubscribe(subscribers.uris());
+            return Future.succeededFuture(done);
+        }
         return call(body, method, params).andThen(answer -> {
             if (answer.failed() || answer.result().containsKey("error")) subscribers.remove(uri, session);
         });
@@ -442,6 +529,7 @@ public final class UpstreamVerticle extends VerticleBase {
     private void publishCatalog() {
         JsonObject event = new JsonObject().put("service", service.name()).put("state", state.id());
         if (error != null) event.put("error", error);
+        if (protocolVersion != null) event.put("era", era());
         vertx.eventBus().publish(Addresses.CATALOG_CHANGED, event.mergeIn(catalog.toJson()));
     }
 
@@ -451,7 +539,14 @@ public final class UpstreamVerticle extends VerticleBase {
                 .put("state", state.id())
                 .put("error", error)
                 .put("tools", catalog.get(Catalog.Kind.TOOLS).size())
+                .put("era", protocolVersion == null ? null : era())
+                .put("protocolVersion", protocolVersion)
                 .put("inFlight", peer == null ? 0 : peer.inFlight());
+    }
+
+    /** The era of the negotiated version: "2026-07-28" (stateless) or "2025-11-25" (any session-era version). */
+    private String era() {
+        return stateless != null ? Stateless.VERSION : io.mcpstore.protocol.ProtocolVersion.LATEST;
     }
 
     private String unavailableMessage() {
