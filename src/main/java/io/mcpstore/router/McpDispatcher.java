@@ -259,7 +259,10 @@ final class McpDispatcher {
         if (!result.containsKey(Stateless.RESULT_TYPE)) result.put(Stateless.RESULT_TYPE, Stateless.COMPLETE);
         if (!Stateless.COMPLETE.equals(result.getString(Stateless.RESULT_TYPE))) return result;
         boolean personal = principal.kind() != Principal.Kind.ANONYMOUS;
-        if (LISTS.contains(method)) {
+        if (Stateless.SERVER_DISCOVER.equals(method)) {
+            // The same for every caller of the endpoint (the schema wants the hints here too).
+            result.put(Stateless.TTL_MS, config.stateless().listTtlMs()).put(Stateless.CACHE_SCOPE, "public");
+        } else if (LISTS.contains(method)) {
             // The list a caller sees depends on who asks once some tools or apps are theirs only.
             boolean restricted = personal && (!principal.tools().all() || principal.apps() != null);
             result.put(Stateless.TTL_MS, config.stateless().listTtlMs())
