@@ -160,6 +160,30 @@ class GatewayStatelessTest {
     }
 
     @Test
+    void mcpParamHeadersMustMirrorTheArgumentsTheToolMarks() throws Exception {
+        JsonObject call = new JsonObject()
+                .put("name", "test_header_param")
+                .put("arguments", new JsonObject().put("region", "Zürich"));
+        String body = request(61, "tools/call", call).encode();
+        // Non-ASCII travels Base64-encoded; the gateway decodes and compares it with the body.
+        String encoded = "=?base64?"
+                + java.util.Base64.getEncoder()
+                        .encodeToString("Zürich".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "?=";
+        HttpResponse<String> ok =
+                send(gateway.url(), body, "tools/call", "test_header_param", "Mcp-Param-Region", encoded);
+        assertThat(result(ok).getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("region=Zürich");
+        for (String wrong : new String[] {null, "Bern", "=?base64?WnVy!!?="}) {
+            HttpResponse<String> refused =
+                    send(gateway.url(), body, "tools/call", "test_header_param", "Mcp-Param-Region", wrong);
+            assertThat(refused.statusCode()).as(String.valueOf(wrong)).isEqualTo(400);
+            assertThat(new JsonObject(refused.body()).getJsonObject("error").getInteger("code"))
+                    .isEqualTo(-32020);
+        }
+    }
+
+    @Test
     void listenStreamsAreAcknowledgedFirstAndGetOnlyWhatTheyAskedFor() throws Exception {
         try (Events tools = listen(41, new JsonObject().put("toolsListChanged", true));
                 Events resources = listen(
@@ -313,6 +337,11 @@ class GatewayStatelessTest {
     }
 
     private static HttpResponse<String> send(String base, String body, String method, String name) {
+        return send(base, body, method, name, null, null);
+    }
+
+    private static HttpResponse<String> send(
+            String base, String body, String method, String name, String header, String value) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/mcp"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json, text/event-stream")
@@ -321,6 +350,7 @@ class GatewayStatelessTest {
                 .header("Mcp-Method", method)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (name != null) b.header("Mcp-Name", name);
+        if (header != null && value != null) b.header(header, value);
         try {
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
