@@ -76,6 +76,29 @@ class GatewayStatelessTest {
     }
 
     @Test
+    void listsTakeTheCachingHintsOfA2026Upstream() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.mcpstore.fixture.FixtureServer.Running fixture =
+                    TestGateway.await(io.mcpstore.fixture.FixtureServer.startHttp(
+                            vertx,
+                            io.mcpstore.fixture.FixtureOptions.defaults()
+                                    .withConformance(true)
+                                    .withEras(io.mcpstore.demo.Eras.V2026)));
+            try (TestGateway only2026 = TestGateway.startReady(Upstreams.services("new", Upstreams.url(fixture.url()))
+                    .put("naming", new JsonObject().put("mode", "never")))) {
+                JsonObject hinted = result(post(only2026.url(), 1, "tools/list", null, new JsonObject()));
+                JsonObject direct = result(post(fixture.baseUrl(), 1, "tools/list", null, new JsonObject()));
+                assertThat(direct.getLong("ttlMs")).isPositive();
+                assertThat(hinted.getLong("ttlMs")).isEqualTo(direct.getLong("ttlMs"));
+                assertThat(hinted.getString("cacheScope")).isEqualTo(direct.getString("cacheScope"));
+            }
+        } finally {
+            TestGateway.await(vertx.close());
+        }
+    }
+
+    @Test
     void anElicitationUpstreamBecomesInputRequiredAndTheRetryOnAnotherRouterInstanceCompletesTheCall() {
         JsonObject call = new JsonObject()
                 .put("name", "test_elicitation")
