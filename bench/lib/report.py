@@ -155,7 +155,7 @@ def main():
     md.append("")
 
     if raw.get("s1"):
-        s = summarize_calls(raw["s1"], "mcpstore", ["direct", "mcpstore-b"])
+        s = summarize_calls(raw["s1"], "mcpstore", ["direct", "mcpstore-b", "mcpstore-stateless"])
         result["summary"]["s1"] = s
         md.append("**S1 overhead** — fast Streamable HTTP upstream, called directly and through MCPStore")
         md.append("")
@@ -175,6 +175,24 @@ def main():
                       f"{per_call(d, 'upstream')} / {per_call(g, 'gateway')} / {per_call(g, 'upstream')} | "
                       f"{cpu_text(g['cpu_cores'])} |")
         md.append("")
+        st_rows = [r for r in s["rows"] if r["target"] == "mcpstore-stateless"]
+        if st_rows:
+            md.append("**S1 stateless** — the same load through MCPStore from 2026-07-28 clients (no session; `_meta` "
+                      "and the standard headers on every request), measured in the same run (goal: stateless ÷ "
+                      "session ≥ 1)")
+            md.append("")
+            md.append("| clients | session req/s | stateless req/s | stateless ÷ session | session p50 ms "
+                      "| stateless p50 ms | stateless p99 ms | gateway CPU µs per call session / stateless | errors |")
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+            ratios = {r["clients"]: r for r in s["ratios"]}
+            for r in st_rows:
+                g = rows.get(("mcpstore", r["clients"]))
+                ratio = ratios.get(r["clients"], {}).get("mcpstore-stateless", {}).get("rps_ratio")
+                inverse = 1 / ratio if ratio else None
+                md.append(f"| {r['clients']} | {fmt(g['rps']) if g else '–'} | {fmt(r['rps'])} | {fmt(inverse)} | "
+                          f"{fmt(g['p50_ms'], 3) if g else '–'} | {fmt(r['p50_ms'], 3)} | {fmt(r['p99_ms'], 2)} | "
+                          f"{per_call(g, 'gateway') if g else '–'} / {per_call(r, 'gateway')} | {r['errors']} |")
+            md.append("")
         b_rows = [r for r in s["rows"] if r["target"] == "mcpstore-b"]
         if b_rows:
             md.append("**S1, second build** (`COMPARE_JAR`), measured in the same run")

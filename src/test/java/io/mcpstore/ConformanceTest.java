@@ -33,6 +33,8 @@ class ConformanceTest {
     static ConformanceSuite suite;
     static Vertx vertx;
     static FixtureServer.Running fixture;
+    /** The same fixture speaking only 2026-07-28: the gateway passes its input_required results through. */
+    static FixtureServer.Running fixture2026;
 
     @BeforeAll
     static void start() {
@@ -40,11 +42,18 @@ class ConformanceTest {
         vertx = Vertx.vertx();
         fixture = TestGateway.await(FixtureServer.startHttp(
                 vertx, FixtureOptions.defaults().withConformance(true).withSseResponses(true)));
+        fixture2026 = TestGateway.await(FixtureServer.startHttp(
+                vertx,
+                FixtureOptions.defaults()
+                        .withConformance(true)
+                        .withSseResponses(true)
+                        .withEras(io.mcpstore.demo.Eras.V2026)));
     }
 
     @AfterAll
     static void stop() {
         if (fixture != null) TestGateway.await(fixture.close());
+        if (fixture2026 != null) TestGateway.await(fixture2026.close());
         if (vertx != null) TestGateway.await(vertx.close());
     }
 
@@ -144,24 +153,22 @@ class ConformanceTest {
     }
 
     /**
-     * The 2026-07-28 set again with the fixture itself speaking only 2026-07-28: the pass-through path (the gateway
-     * relays input_required rounds, listen streams and the upstream's requestState untouched).
+     * The frozen 2026-07-28 requirement set through the gateway in front of the fixture speaking only 2026-07-28:
+     * the same era on both sides, passed through with the gateway's own checks (its input_required results and
+     * their requestState untouched).
      */
     @Test
     void the2026RequirementsThroughTheGatewayInFrontOfA2026Upstream() {
-        FixtureServer.Running stateless = TestGateway.await(FixtureServer.startHttp(
-                vertx, FixtureOptions.defaults().withConformance(true).withEras(io.mcpstore.demo.Eras.V2026)));
-        JsonObject upstream = Upstreams.url(stateless.url()).put("timeoutMs", CALL_TIMEOUT_MS);
+        JsonObject upstream = Upstreams.url(fixture2026.url()).put("timeoutMs", CALL_TIMEOUT_MS);
         try (TestGateway gateway = TestGateway.startReady(gatewayConfig(upstream, false))) {
-            assertScoredPass(ConformanceSuite.installed2026()
+            ConformanceSuite.Result result = ConformanceSuite.installed2026()
                     .server(
                             "gateway-2026-07-28-pass-through",
                             gateway.url() + "/mcp",
                             RUN_TIMEOUT,
                             "--requirements",
-                            "2026-07-28"));
-        } finally {
-            TestGateway.await(stateless.close());
+                            "2026-07-28");
+            assertScoredPass(result);
         }
     }
 

@@ -30,7 +30,8 @@ class GatewayStatelessTest {
 
     @BeforeAll
     static void start() {
-        JsonObject config = Upstreams.services("fx", Upstreams.fixtureStdio("--conformance"))
+        JsonObject config = Upstreams.services(
+                        "fx", Upstreams.fixtureStdio("--conformance"), "own", Upstreams.fixtureStdio("--name", "own"))
                 .put("naming", new JsonObject().put("mode", "never"));
         gateway = TestGateway.startReady(config);
         JsonObject gatewayJson = GatewayConfig.fromJson(config.copy()
@@ -72,6 +73,29 @@ class GatewayStatelessTest {
         assertThat(result.getString("resultType")).isEqualTo("complete");
         assertThat(result.getLong("ttlMs")).isEqualTo(0L);
         assertThat(result.getString("cacheScope")).isEqualTo("public");
+    }
+
+    @Test
+    void listsTakeTheCachingHintsOfA2026Upstream() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.mcpstore.fixture.FixtureServer.Running fixture =
+                    TestGateway.await(io.mcpstore.fixture.FixtureServer.startHttp(
+                            vertx,
+                            io.mcpstore.fixture.FixtureOptions.defaults()
+                                    .withConformance(true)
+                                    .withEras(io.mcpstore.demo.Eras.V2026)));
+            try (TestGateway only2026 = TestGateway.startReady(Upstreams.services("new", Upstreams.url(fixture.url()))
+                    .put("naming", new JsonObject().put("mode", "never")))) {
+                JsonObject hinted = result(post(only2026.url(), 1, "tools/list", null, new JsonObject()));
+                JsonObject direct = result(post(fixture.baseUrl(), 1, "tools/list", null, new JsonObject()));
+                assertThat(direct.getLong("ttlMs")).isPositive();
+                assertThat(hinted.getLong("ttlMs")).isEqualTo(direct.getLong("ttlMs"));
+                assertThat(hinted.getString("cacheScope")).isEqualTo(direct.getString("cacheScope"));
+            }
+        } finally {
+            TestGateway.await(vertx.close());
+        }
     }
 
     @Test
@@ -158,6 +182,161 @@ class GatewayStatelessTest {
                 .isEqualTo(-32020);
     }
 
+    @Test
+    void mcpParamHeadersMustMirrorTheArgumentsTheToolMarks() throws Exception {
+        JsonObject call = new JsonObject()
+                .put("name", "test_header_param")
+                .put("arguments", new JsonObject().put("region", "Zürich"));
+        String body = request(61, "tools/call", call).encode();
+        // Non-ASCII travels Base64-encoded; the gateway decodes and compares it with the body.
+        String encoded = "=?base64?"
+                + java.util.Base64.getEncoder()
+                        .encodeToString("Zürich".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "?=";
+        HttpResponse<String> ok =
+                send(gateway.url(), body, "tools/call", "test_header_param", "Mcp-Param-Region", encoded);
+        assertThat(result(ok).getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("region=Zürich");
+        for (String wrong : new String[] {null, "Bern", "=?base64?WnVy!!?="}) {
+            HttpResponse<String> refused =
+                    send(gateway.url(), body, "tools/call", "test_header_param", "Mcp-Param-Region", wrong);
+            assertThat(refused.statusCode()).as(String.valueOf(wrong)).isEqualTo(400);
+            assertThat(new JsonObject(refused.body()).getJsonObject("error").getInteger("code"))
+                    .isEqualTo(-32020);
+        }
+    }
+
+    @Test
+    void listenStreamsAreAcknowledgedFirstAndGetOnlyWhatTheyAskedFor() throws Exception {
+        try (Events tools = listen(41, new JsonObject().put("toolsListChanged", true));
+                Events resources = listen(
+                        42,
+                        new JsonObject()
+                                .put(
+                                        "resourceSubscriptions",
+                                        new io.vertx.core.json.JsonArray().add("fixture://static")))) {
+            JsonObject ack = tools.next();
+            assertThat(ack.getString("method")).isEqualTo("notifications/subscriptions/acknowledged");
+            assertThat(ack.getJsonObject("params")
+                            .getJsonObject("_meta")
+                            .getValue("io.modelcontextprotocol/subscriptionId"))
+                    .isEqualTo(41);
+            assertThat(ack.getJsonObject("params")
+                            .getJsonObject("notifications")
+                            .getBoolean("toolsListChanged"))
+                    .isTrue();
+            JsonObject resourcesAck = resources.next();
+            assertThat(resourcesAck
+                            .getJsonObject("params")
+                            .getJsonObject("notifications")
+                            .getJsonArray("resourceSubscriptions"))
+                    .containsExactly("fixture://static");
+
+            result(post(
+                    gateway.url(),
+                    43,
+                    "tools/call",
+                    "add_tool",
+                    new JsonObject()
+                            .put("name", "add_tool")
+                            .put("arguments", new JsonObject().put("name", "added_while_listening"))));
+            JsonObject changed = tools.next();
+            assertThat(changed.getString("method")).isEqualTo("notifications/tools/list_changed");
+            assertThat(changed.getJsonObject("params")
+                            .getJsonObject("_meta")
+                            .getValue("io.modelcontextprotocol/subscriptionId"))
+                    .isEqualTo(41);
+
+            result(post(
+                    gateway.url(),
+                    44,
+                    "tools/call",
+                    "touch",
+                    new JsonObject()
+                            .put("name", "touch")
+                            .put("arguments", new JsonObject().put("uri", "fixture://static"))));
+            // The resource stream's first notification is its update: the tool list change before it never came.
+            JsonObject updated = resources.next();
+            assertThat(updated.getString("method")).isEqualTo("notifications/resources/updated");
+            assertThat(updated.getJsonObject("params").getString("uri")).isEqualTo("fixture://static");
+            assertThat(updated.getJsonObject("params")
+                            .getJsonObject("_meta")
+                            .getValue("io.modelcontextprotocol/subscriptionId"))
+                    .isEqualTo(42);
+
+            result(post(
+                    gateway.url(),
+                    45,
+                    "tools/call",
+                    "add_tool",
+                    new JsonObject()
+                            .put("name", "add_tool")
+                            .put("arguments", new JsonObject().put("name", "added_again"))));
+            // And the tools stream's next one is the second change: the resource update never came to it.
+            assertThat(tools.next().getString("method")).isEqualTo("notifications/tools/list_changed");
+        }
+    }
+
+    @Test
+    void logMessagesReachOnlyARequestThatAskedForThemAtItsLevel() {
+        JsonObject call = new JsonObject()
+                .put("name", "log")
+                .put("arguments", new JsonObject().put("message", "hello log").put("level", "warning"));
+        HttpResponse<String> silent = post(gateway.url(), 51, "tools/call", "log", call);
+        assertThat(silent.body()).doesNotContain("notifications/message");
+        assertThat(result(silent).getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("logged");
+
+        JsonObject asking = request(52, "tools/call", call);
+        asking.getJsonObject("params").getJsonObject("_meta").put("io.modelcontextprotocol/logLevel", "info");
+        HttpResponse<String> logged = send(gateway.url(), asking.encode(), "tools/call", "log");
+        assertThat(logged.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        assertThat(logged.body())
+                .contains("notifications/message")
+                .contains("hello log")
+                .contains("\"logged\"");
+
+        JsonObject above = request(53, "tools/call", call);
+        above.getJsonObject("params").getJsonObject("_meta").put("io.modelcontextprotocol/logLevel", "error");
+        assertThat(send(gateway.url(), above.encode(), "tools/call", "log").body())
+                .doesNotContain("notifications/message");
+    }
+
+    /** The JSON messages of an SSE response, one at a time. */
+    private record Events(java.util.Iterator<String> lines, java.util.stream.Stream<String> stream)
+            implements AutoCloseable {
+        JsonObject next() {
+            while (lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("data:") && !line.substring(5).isBlank()) {
+                    return new JsonObject(line.substring(5).trim());
+                }
+            }
+            throw new AssertionError("the stream ended");
+        }
+
+        @Override
+        public void close() {
+            stream.close();
+        }
+    }
+
+    private static Events listen(int id, JsonObject notifications) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url() + "/mcp"))
+                .header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "subscriptions/listen")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        request(id, "subscriptions/listen", new JsonObject().put("notifications", notifications))
+                                .encode()))
+                .build();
+        HttpResponse<java.util.stream.Stream<String>> response =
+                HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return new Events(response.body().iterator(), response.body());
+    }
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static JsonObject request(int id, String method, JsonObject params) {
@@ -181,6 +360,11 @@ class GatewayStatelessTest {
     }
 
     private static HttpResponse<String> send(String base, String body, String method, String name) {
+        return send(base, body, method, name, null, null);
+    }
+
+    private static HttpResponse<String> send(
+            String base, String body, String method, String name, String header, String value) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/mcp"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json, text/event-stream")
@@ -189,6 +373,7 @@ class GatewayStatelessTest {
                 .header("Mcp-Method", method)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (name != null) b.header("Mcp-Name", name);
+        if (header != null && value != null) b.header(header, value);
         try {
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {

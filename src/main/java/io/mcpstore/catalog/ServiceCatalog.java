@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What one upstream published about itself: its state and its lists, as received on the bus, and the era its
- * connection speaks ({@code 2025-11-25} or {@code 2026-07-28}; null before its first handshake).
+ * connection speaks ({@code 2025-11-25} or {@code 2026-07-28}; null before its first handshake), and the caching
+ * hints a 2026 upstream gave its lists ({@code {tools: {ttlMs, cacheScope}, …}}; empty otherwise).
  */
 public record ServiceCatalog(
         String service,
@@ -16,7 +17,8 @@ public record ServiceCatalog(
         JsonArray resourceTemplates,
         JsonArray prompts,
         JsonObject capabilities,
-        String era) {
+        String era,
+        JsonObject cacheHints) {
 
     public ServiceCatalog(
             String service,
@@ -27,7 +29,7 @@ public record ServiceCatalog(
             JsonArray resourceTemplates,
             JsonArray prompts,
             JsonObject capabilities) {
-        this(service, state, error, tools, resources, resourceTemplates, prompts, capabilities, null);
+        this(service, state, error, tools, resources, resourceTemplates, prompts, capabilities, null, new JsonObject());
     }
 
     /** Reads a {@code mcpstore.catalog.changed} message body. */
@@ -41,7 +43,8 @@ public record ServiceCatalog(
                 body.getJsonArray("resourceTemplates", new JsonArray()),
                 body.getJsonArray("prompts", new JsonArray()),
                 body.getJsonObject("capabilities", new JsonObject()),
-                body.getString("era"));
+                body.getString("era"),
+                body.getJsonObject("cacheHints", new JsonObject()));
     }
 
     /** Only a ready (or degraded but connected) upstream contributes to what clients see. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -76,6 +77,7 @@ final class ListenStreams {
         }
         // Each URI is subscribed at the service that owns it; one no service shows is not honoured.
         Map<String, String> resources = new HashMap<>();
+        List<io.vertx.core.Future<?>> subscribed = new ArrayList<>();
         String key = tag + ".listen." + next++;
         if (filter.getValue(Stateless.LISTEN_RESOURCE_URIS) instanceof JsonArray uris) {
             CatalogView view = dispatcher.view(endpoint);
@@ -85,23 +87,28 @@ final class ListenStreams {
                 if (owner == null) continue;
                 resources.put((String) uri, owner);
                 kept.add(uri);
-                subscription(McpMethods.RESOURCES_SUBSCRIBE, owner, (String) uri, key);
+                subscribed.add(subscription(McpMethods.RESOURCES_SUBSCRIBE, owner, (String) uri, key));
             }
             if (!resources.isEmpty()) {
                 methods.add(McpMethods.NOTIFICATIONS_RESOURCES_UPDATED);
                 honored.put(Stateless.LISTEN_RESOURCE_URIS, kept);
             }
         }
-        var response = request.response().setStatusCode(200);
-        SseStream stream = registry.open("").to(SseStream.http(response));
+        var response = request.response();
+        SseStream stream = registry.open("");
         Listen listen = new Listen(key, endpoint.prefix(), id, methods, resources, stream);
         open.put(key, listen);
         response.closeHandler(v -> close(listen));
-        stream.message(JsonRpc.notification(
-                Stateless.NOTIFICATIONS_SUBSCRIPTIONS_ACKNOWLEDGED,
-                new JsonObject()
-                        .put(Stateless.LISTEN_NOTIFICATIONS, honored)
-                        .put("_meta", new JsonObject().put(Stateless.META_SUBSCRIPTION_ID, id))));
+        // Acknowledged once the owners hold the resource subscriptions: from then on no update is missed.
+        io.vertx.core.Future.join(subscribed).onComplete(ar -> {
+            if (!open.containsKey(key)) return;
+            stream.to(SseStream.http(response.setStatusCode(200)));
+            stream.message(JsonRpc.notification(
+                    Stateless.NOTIFICATIONS_SUBSCRIPTIONS_ACKNOWLEDGED,
+                    new JsonObject()
+                            .put(Stateless.LISTEN_NOTIFICATIONS, honored)
+                            .put("_meta", new JsonObject().put(Stateless.META_SUBSCRIPTION_ID, id))));
+        });
     }
 
     /** A {@code mcpstore.sessions.notify} event: to every listen stream that asked for it and may see it. */
@@ -147,14 +154,13 @@ final class ListenStreams {
     }
 
     /** Subscribes (or unsubscribes) at the owner on behalf of the stream, as a session would. */
-    private void subscription(String method, String service, String uri, String key) {
-        vertx.eventBus()
+    private io.vertx.core.Future<?> subscription(String method, String service, String uri, String key) {
+        return vertx.eventBus()
                 .request(
                         Addresses.upstream(service),
                         new JsonObject()
                                 .put("method", method)
                                 .put("params", new JsonObject().put("uri", uri))
-                                .put("session", new JsonObject().put("id", key)))
-                .onFailure(e -> {});
+                                .put("session", new JsonObject().put("id", key)));
     }
 }

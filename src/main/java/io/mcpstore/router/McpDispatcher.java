@@ -235,9 +235,16 @@ final class McpDispatcher {
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
-        return result.map(r -> JsonRpc.result(id, shaped(method, principal, r)))
+        return result.map(r -> JsonRpc.result(id, shaped(endpoint, method, principal, r)))
                 .otherwise(failure -> JsonRpc.error(id, statelessError(Errors.toError(failure))));
     }
+
+    /** The field of each list method's items, as the catalog event names its caching hints. */
+    private static final Map<String, String> LIST_FIELDS = Map.of(
+            McpMethods.TOOLS_LIST, "tools",
+            McpMethods.PROMPTS_LIST, "prompts",
+            McpMethods.RESOURCES_LIST, "resources",
+            McpMethods.RESOURCES_TEMPLATES_LIST, "resourceTemplates");
 
     /** {@code server/discover}: what {@code initialize} would say, for the stateless revision. */
     JsonObject discoverResult() {
@@ -255,15 +262,35 @@ final class McpDispatcher {
     }
 
     /** A 2026 result: {@code resultType} always, caching hints on lists and reads. */
-    private JsonObject shaped(String method, Principal principal, JsonObject result) {
+    private JsonObject shaped(Endpoint endpoint, String method, Principal principal, JsonObject result) {
         if (!result.containsKey(Stateless.RESULT_TYPE)) result.put(Stateless.RESULT_TYPE, Stateless.COMPLETE);
         if (!Stateless.COMPLETE.equals(result.getString(Stateless.RESULT_TYPE))) return result;
         boolean personal = principal.kind() != Principal.Kind.ANONYMOUS;
-        if (LISTS.contains(method)) {
+        if (Stateless.SERVER_DISCOVER.equals(method)) {
+            // The same for every caller of the endpoint (the schema wants the hints here too).
+            result.put(Stateless.TTL_MS, config.stateless().listTtlMs()).put(Stateless.CACHE_SCOPE, "public");
+        } else if (LISTS.contains(method)) {
             // The list a caller sees depends on who asks once some tools or apps are theirs only.
             boolean restricted = personal && (!principal.tools().all() || principal.apps() != null);
-            result.put(Stateless.TTL_MS, config.stateless().listTtlMs())
-                    .put(Stateless.CACHE_SCOPE, restricted ? "private" : "public");
+            // Each service's part of the list lives as long as its upstream's hint says (a 2026 upstream's), else
+            // stateless.listTtlMs: the list as long as its shortest-lived part; private if any part is.
+            long ttl = Long.MAX_VALUE;
+            boolean upstreamPrivate = false;
+            String field = LIST_FIELDS.get(method);
+            for (String service : endpoint.services()) {
+                ServiceCatalog sc = catalog.service(service);
+                JsonObject hint = sc == null || sc.cacheHints() == null
+                        ? null
+                        : sc.cacheHints().getJsonObject(field);
+                long part = hint != null && hint.getValue(Stateless.TTL_MS) instanceof Number n && n.longValue() >= 0
+                        ? n.longValue()
+                        : config.stateless().listTtlMs();
+                ttl = Math.min(ttl, part);
+                upstreamPrivate |= hint != null && "private".equals(hint.getValue(Stateless.CACHE_SCOPE));
+            }
+            if (ttl == Long.MAX_VALUE) ttl = config.stateless().listTtlMs();
+            result.put(Stateless.TTL_MS, ttl)
+                    .put(Stateless.CACHE_SCOPE, restricted || upstreamPrivate ? "private" : "public");
         } else if (McpMethods.RESOURCES_READ.equals(method)) {
             if (!(result.getValue(Stateless.TTL_MS) instanceof Number n) || n.longValue() < 0) {
                 result.put(Stateless.TTL_MS, 0);

@@ -55,11 +55,6 @@ final class RequestStates {
         return changes == null ? Future.succeededFuture() : changes.unregister();
     }
 
-    /** True when states can be signed (the store's secret has arrived). */
-    boolean ready() {
-        return key != null;
-    }
-
     private void adopt(JsonObject identities) {
         if (configuredSecret != null || identities == null) return;
         JsonObject signing = identities.getJsonObject("signing", new JsonObject());

@@ -38,8 +38,11 @@ final class LoadGen {
      * credential (an API key) that target's sessions send on every request; it is read from the environment so that
      * it never shows in the process list. {@code TOOL} {@code -} makes the target plain HTTP, not MCP: each call is
      * a GET of {@code URL} answered 200 (S7's direct calls of a REST API).
+     * {@code --stateless NAME} (repeatable): that target's clients speak
+     * 2026-07-28, statelessly (no session; {@code _meta} and the standard headers on every request).
      */
     static void calls(Args args) throws Exception {
+        STATELESS.addAll(args.all("stateless"));
         List<String[]> targets = new ArrayList<>();
         for (String t : args.all("target")) {
             String[] target = t.split("\\|", 4);
@@ -150,6 +153,9 @@ final class LoadGen {
         }
     }
 
+    /** The targets whose clients are stateless (2026-07-28). */
+    private static final java.util.Set<String> STATELESS = new java.util.HashSet<>();
+
     private static String params(String tool, String arguments) {
         return new JsonObject().put("name", tool).put("arguments", new JsonObject(arguments)).encode();
     }
@@ -174,7 +180,10 @@ final class LoadGen {
         List<Future<McpSession>> ready = new ArrayList<>();
         String bearer = target.length > 3 ? target[3] : null;
         while (sessions.size() + ready.size() < clients)
-            ready.add(new McpSession(http, target[1], bearer, target.length > 2 && target[2].equals("-")).initialize());
+            ready.add(new McpSession(
+                            http, target[1], bearer, target.length > 2 && target[2].equals("-"),
+                            STATELESS.contains(target[0]))
+                    .initialize());
         Future.all(ready).await(60, TimeUnit.SECONDS);
         for (Future<McpSession> f : ready) sessions.add(f.result());
     }

@@ -16,10 +16,17 @@ import java.net.URI;
  * One MCP client session over Streamable HTTP (2025-11-25), as a real client runs it: {@code initialize} (the
  * answer's {@code Mcp-Session-Id} goes on every later request, with {@code MCP-Protocol-Version}), then
  * {@code notifications/initialized}, then requests answered with {@code application/json} or with a
- * {@code text/event-stream} that carries the response as one of its events; {@code DELETE} at the end.
+ * {@code text/event-stream} that carries the response as one of its events; {@code DELETE} at the end. A
+ * stateless client (2026-07-28) has no handshake and no session: every request carries its {@code _meta} (version,
+ * client info and capabilities) and the {@code MCP-Protocol-Version}, {@code Mcp-Method} and {@code Mcp-Name}
+ * headers.
  */
 final class McpSession {
     static final String PROTOCOL = "2025-11-25";
+    static final String STATELESS = "2026-07-28";
+    private static final String META = ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + STATELESS
+            + "\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"mcpstore-bench\",\"version\":\"1\"},"
+            + "\"io.modelcontextprotocol/clientCapabilities\":{}}}";
     private static final String ACCEPT = "application/json, text/event-stream";
 
     /** The load generator's Vert.x; set once by {@link LoadGen} before any session is made. */
@@ -46,6 +53,12 @@ final class McpSession {
     volatile boolean idle = true;
     /** A plain HTTP client of a REST API instead (S7's direct target): each call is one GET of the URL, 200 expected. */
     private final boolean plainGet;
+    /** A 2026-07-28 client: no session, {@code _meta} on every request. */
+    private final boolean stateless;
+    /** The params last called with, as sent statelessly (with {@code _meta}), and the tool they name. */
+    private String paramsIn;
+    private String paramsOut;
+    private String toolName;
 
     McpSession(HttpClient http, String url) {
         this(http, url, null);
@@ -53,12 +66,16 @@ final class McpSession {
 
     /** A session that sends {@code bearer} (an API key or token) as {@code Authorization: Bearer} on every request. */
     McpSession(HttpClient http, String url, String bearer) {
-        this(http, url, bearer, false);
+        this(http, url, bearer, false, false);
     }
 
-    /** {@code plainGet}: not MCP at all, but a GET of {@code url} per call (the URL's query kept). */
-    McpSession(HttpClient http, String url, String bearer, boolean plainGet) {
+    /**
+     * {@code plainGet}: not MCP at all, but a GET of {@code url} per call (the URL's query kept); {@code stateless}:
+     * a 2026-07-28 client, no session and {@code _meta} on every request.
+     */
+    McpSession(HttpClient http, String url, String bearer, boolean plainGet, boolean stateless) {
         this.plainGet = plainGet;
+        this.stateless = stateless;
         this.http = http;
         this.authorization = bearer == null ? null : "Bearer " + bearer;
         this.context = vertx.getOrCreateContext();
@@ -81,7 +98,7 @@ final class McpSession {
     }
 
     private Future<McpSession> doInitialize() {
-        if (plainGet) return Future.succeededFuture(this);
+        if (plainGet || stateless) return Future.succeededFuture(this); // nothing to open: every request stands alone
         String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + PROTOCOL + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpstore-bench\",\"version\":\"1\"}}}";
         return post(Buffer.buffer(body)).compose(r -> {
@@ -133,13 +150,20 @@ final class McpSession {
                     .putHeader("Accept", "application/json");
             return http.request(get).compose(req -> req.send()).compose(r -> r.body().map(b -> r.statusCode() == 200));
         }
+        if (stateless && !paramsJson.equals(paramsIn)) {
+            paramsIn = paramsJson;
+            paramsOut = paramsJson.substring(0, paramsJson.lastIndexOf('}')) + META;
+            toolName = new JsonObject(paramsJson).getString("name");
+        }
+        if (stateless) paramsJson = paramsOut;
         Buffer body = Buffer.buffer(96 + paramsJson.length())
                 .appendString("{\"jsonrpc\":\"2.0\",\"id\":")
                 .appendString(Long.toString(id))
                 .appendString(",\"method\":\"tools/call\",\"params\":")
                 .appendString(paramsJson)
                 .appendString("}");
-        return post(body).compose(r -> r.body().map(b -> {
+        Future<HttpClientResponse> sent = stateless ? post(body, "tools/call", toolName) : post(body);
+        return sent.compose(r -> r.body().map(b -> {
             if (r.statusCode() != 200) return false;
             String text = b.toString();
             return text.contains("\"result\"") && !text.contains("\"isError\":true") && text.contains("\"id\":" + id);
@@ -188,6 +212,16 @@ final class McpSession {
 
     private Future<HttpClientResponse> post(Buffer body) {
         RequestOptions options = options(HttpMethod.POST).putHeader("Content-Type", "application/json");
+        return http.request(options).compose(req -> req.send(body));
+    }
+
+    /** A stateless POST: the standard headers name the method and what it is about. */
+    private Future<HttpClientResponse> post(Buffer body, String method, String name) {
+        RequestOptions options = options(HttpMethod.POST)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("MCP-Protocol-Version", STATELESS)
+                .putHeader("Mcp-Method", method);
+        if (name != null) options.putHeader("Mcp-Name", name);
         return http.request(options).compose(req -> req.send(body));
     }
 
