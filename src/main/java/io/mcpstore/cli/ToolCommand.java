@@ -74,12 +74,7 @@ public final class ToolCommand {
         @Override
         public Integer call() {
             return Cli.run(spec, () -> {
-                JsonObject arguments;
-                try {
-                    arguments = new JsonObject(args);
-                } catch (RuntimeException e) {
-                    throw new AdminClient.Failure("--args must be a JSON object: " + e.getMessage());
-                }
+                JsonObject arguments = arguments(args);
                 JsonObject result = client.post(
                         "/tools/call", new JsonObject().put("name", name).put("arguments", arguments));
                 if (client.printJson(spec.commandLine().getOut(), result)) return;
@@ -116,12 +111,7 @@ public final class ToolCommand {
         @Override
         public Integer call() {
             return Cli.run(spec, () -> {
-                JsonObject arguments;
-                try {
-                    arguments = new JsonObject(args);
-                } catch (RuntimeException e) {
-                    throw new AdminClient.Failure("--args must be a JSON object: " + e.getMessage());
-                }
+                JsonObject arguments = arguments(args);
                 JsonObject request = client.post(
                         "/services/" + AdminClient.path(service) + "/tools/" + AdminClient.path(tool) + "/dry-run",
                         new JsonObject().put("arguments", arguments));
@@ -136,6 +126,15 @@ public final class ToolCommand {
                     out.println(body);
                 }
             });
+        }
+    }
+
+    /** The {@code --args} option as a JSON object, or the error a user can act on. */
+    static JsonObject arguments(String args) {
+        try {
+            return new JsonObject(args);
+        } catch (RuntimeException e) {
+            throw new AdminClient.Failure("--args must be a JSON object: " + e.getMessage());
         }
     }
 }

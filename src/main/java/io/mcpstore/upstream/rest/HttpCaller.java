@@ -152,15 +152,7 @@ final class HttpCaller {
                                 if (RETRIED_STATUSES.contains(answer.status())
                                         && retryable
                                         && mayRetry(attempt, deadline, call)) {
-                                    return backoff(attempt)
-                                            .compose(v -> attempt(
-                                                    request,
-                                                    authorization,
-                                                    true,
-                                                    call,
-                                                    deadline,
-                                                    attempt + 1,
-                                                    renewedToken));
+                                    return again(request, authorization, call, deadline, attempt, renewedToken);
                                 }
                                 return Future.succeededFuture(answer);
                             },
@@ -169,15 +161,7 @@ final class HttpCaller {
                                         && f.connect
                                         && retryable
                                         && mayRetry(attempt, deadline, call)) {
-                                    return backoff(attempt)
-                                            .compose(v -> attempt(
-                                                    request,
-                                                    authorization,
-                                                    true,
-                                                    call,
-                                                    deadline,
-                                                    attempt + 1,
-                                                    renewedToken));
+                                    return again(request, authorization, call, deadline, attempt, renewedToken);
                                 }
                                 return Future.failedFuture(e);
                             });
@@ -195,6 +179,13 @@ final class HttpCaller {
 
     private long delayMs(int attempt) {
         return rest.retry().backoffMs() << Math.min(attempt - 1, 20);
+    }
+
+    /** The next attempt of a retryable request, after the backoff its attempt number earns. */
+    private Future<Answer> again(
+            RestRequest request, String authorization, Long call, long deadline, int attempt, boolean renewedToken) {
+        return backoff(attempt)
+                .compose(v -> attempt(request, authorization, true, call, deadline, attempt + 1, renewedToken));
     }
 
     private Future<Void> backoff(int attempt) {
