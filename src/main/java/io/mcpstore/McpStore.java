@@ -193,12 +193,8 @@ public final class McpStore {
         return configStore(vertx, config, source, store, clustered, held)
                 // The store may hold a newer config than the file (PostgreSQL shared by several gateways).
                 .map(id -> id == null ? null : record(deployed, id))
-                .compose(id -> vertx.deployVerticle(
-                        new AuditVerticle(),
-                        options(AuditVerticle.deploymentConfig(
-                                        store, config.security().audit())
-                                .put("local", clustered))))
-                .map(id -> record(deployed, id))
+                .compose(id -> auditLog(vertx, config, store, clustered, held))
+                .map(id -> id == null ? null : record(deployed, id))
                 .compose(id -> configGet(vertx, clustered ? STORE_WAIT_MS : 0))
                 .compose(reply -> firstAdmin(vertx, config, reply.body()).map(reply))
                 .map(reply -> reply.body().getJsonObject("config"))
@@ -276,6 +272,24 @@ public final class McpStore {
             LOG.info("Config store: this node owns the cluster's {} store", store.type());
             return vertx.deployVerticle(new ConfigStoreVerticle(), options(conf));
         });
+    }
+
+    /**
+     * The audit log. Each node keeps its own, and in a cluster on PostgreSQL every node writes the one shared table;
+     * in a cluster on a file or memory store only the node owning the config store keeps it, and the others send their
+     * entries and queries to it over the clustered bus — so the log is one for the cluster either way. Completes with
+     * the deployment id, or {@code null} when another node keeps the log.
+     */
+    private static Future<String> auditLog(
+            Vertx vertx, GatewayConfig config, StoreSettings store, boolean clustered, List<Lock> held) {
+        boolean ownerKeeps = clustered && !"postgres".equals(store.type());
+        if (ownerKeeps && held.isEmpty()) {
+            LOG.info("Audit log: kept by the node that owns the config store");
+            return Future.succeededFuture(null);
+        }
+        JsonObject conf =
+                AuditVerticle.deploymentConfig(store, config.security().audit()).put("local", clustered && !ownerKeeps);
+        return vertx.deployVerticle(new AuditVerticle(), options(conf));
     }
 
     /** The current config; a clustered node retries for up to {@code waitMs} while no store answers yet. */

@@ -12,6 +12,7 @@ import static io.mcpstore.ClusterNodes.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcpstore.ClusterNodes.Node;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -160,6 +161,20 @@ class ClusterTest {
                 () -> text(call(other.gateway(), "fz__echo", new JsonObject().put("text", "z"))));
         assertThat(json(other.gateway().get("/api/v1/config")).getLong("revision"))
                 .isEqualTo(json(owner.gateway().get("/api/v1/config")).getLong("revision"));
+
+        // One audit log for the cluster: a call through the other node is in the log the owner keeps, and the other
+        // node's API reads that log.
+        String audited = "audited through o2 " + System.nanoTime();
+        assertThat(text(call(other.gateway(), "fz__echo", new JsonObject().put("text", audited))))
+                .isEqualTo(audited);
+        for (Node n : List.of(owner, other)) {
+            JsonArray entries = await("the call through o2 in the audit log read through " + n.mark(), () -> {
+                JsonArray e =
+                        json(n.gateway().get("/api/v1/audit?tool=fz__echo")).getJsonArray("entries");
+                return e.isEmpty() ? null : e;
+            });
+            assertThat(entries.encode()).contains("fz__echo");
+        }
 
         // Without its owner the config cannot change (a clear 503), and the services keep running on the survivor.
         kill(owner);

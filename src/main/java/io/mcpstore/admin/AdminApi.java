@@ -54,6 +54,7 @@ public final class AdminApi {
             Supplier<Catalog> catalogs,
             AuthGate gate,
             Authenticator authenticator,
+            GatewayMetrics metrics,
             Buffer openapi) {
         this.vertx = vertx;
         this.gate = gate;
@@ -71,7 +72,7 @@ public final class AdminApi {
         this.users = new UsersApi(bus, current);
         this.keys = new KeysApi(bus, current);
         this.audit = new AuditApi(bus, current);
-        this.events = new EventsApi(vertx, GatewayMetrics.of(metricsRegistry()));
+        this.events = new EventsApi(vertx, metrics);
         this.router = routes(config.http().maxBodyBytes());
     }
 
@@ -80,9 +81,14 @@ public final class AdminApi {
      * config changes and has read the OpenAPI document (once, here, not per request).
      */
     public static Future<AdminApi> create(
-            Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs, AuthGate gate, Authenticator authenticator) {
+            Vertx vertx,
+            GatewayConfig config,
+            Supplier<Catalog> catalogs,
+            AuthGate gate,
+            Authenticator authenticator,
+            GatewayMetrics metrics) {
         return vertx.executeBlocking(AdminApi::readOpenApi).compose(openapi -> {
-            AdminApi api = new AdminApi(vertx, config, catalogs, gate, authenticator, openapi);
+            AdminApi api = new AdminApi(vertx, config, catalogs, gate, authenticator, metrics, openapi);
             var bus = vertx.eventBus();
             api.changes = bus.consumer(Addresses.CONFIG_CHANGED, m -> api.current.changed(m.body()));
             return api.changes
@@ -96,10 +102,13 @@ public final class AdminApi {
         });
     }
 
-    /** As {@link #create(Vertx, GatewayConfig, Supplier, AuthGate, Authenticator)}, without sign-in. */
+    /**
+     * As {@link #create(Vertx, GatewayConfig, Supplier, AuthGate, Authenticator, GatewayMetrics)}, without sign-in
+     * and with the meters of the default registry.
+     */
     public static Future<AdminApi> create(
             Vertx vertx, GatewayConfig config, Supplier<Catalog> catalogs, AuthGate gate) {
-        return create(vertx, config, catalogs, gate, null);
+        return create(vertx, config, catalogs, gate, null, GatewayMetrics.of(null));
     }
 
     /** With security off only (the API as it was before security): every request is the anonymous admin. */
@@ -107,7 +116,7 @@ public final class AdminApi {
         if (config.security().enabled()) {
             return Future.failedFuture(new IllegalStateException("security is on: the admin API needs an AuthGate"));
         }
-        return create(vertx, config, catalogs, new AuthGate(null, SecurityConfig.OFF, null), null);
+        return create(vertx, config, catalogs, new AuthGate(null, SecurityConfig.OFF, null));
     }
 
     /** The sub-router for {@code /api/v1}. */
@@ -183,15 +192,6 @@ public final class AdminApi {
         });
         r.route().failureHandler(new FailureHandler(maxBodyBytes));
         return r;
-    }
-
-    /**
-     * The metrics registry of the verticle that mounts the API (the router's {@code config().metricsRegistry}): the
-     * API runs on its context, and the live events report that verticle's meters.
-     */
-    private static String metricsRegistry() {
-        io.vertx.core.Context context = Vertx.currentContext();
-        return context == null ? null : context.config().getString("metricsRegistry");
     }
 
     private void openapi(RoutingContext ctx) {

@@ -128,6 +128,7 @@ final class EventsApi {
             if (response.writeQueueFull()) {
                 // The client cannot keep up: drop it rather than hold an unbounded backlog; it reconnects.
                 response.reset();
+                metrics.eventStreamDropped();
                 release();
                 return;
             }

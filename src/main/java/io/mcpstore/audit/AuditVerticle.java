@@ -63,7 +63,7 @@ public final class AuditVerticle extends VerticleBase {
         return store.start()
                 .onSuccess(v -> LOG.info("Audit log: {}", describe(settings, audit)))
                 .compose(v -> {
-                    // Per node: in a cluster each node writes and reads its own log (or the shared database).
+                    // Local consumers when every node of a cluster keeps its own writer (on the shared database).
                     boolean local = config().getBoolean("local", false);
                     MessageConsumer<Object> record = local
                             ? bus.localConsumer(Addresses.AUDIT_RECORD, m -> record(m.body()))

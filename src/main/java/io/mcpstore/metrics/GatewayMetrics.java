@@ -106,4 +106,12 @@ public final class GatewayMetrics {
             }
         }
     }
+
+    /** A console event stream dropped because its client read slower than events arrived. */
+    public void eventStreamDropped() {
+        Counter.builder("mcpstore.events.dropped")
+                .description("admin event streams dropped because the client read too slowly")
+                .register(registry)
+                .increment();
+    }
 }

@@ -161,7 +161,7 @@ public final class RouterVerticle extends VerticleBase {
                     gate = new AuthGate(a, security, limiter, new AuditTrail(vertx));
                     // Tool calls are audited when there is someone to tell apart; with security off all is as before.
                     dispatcher.security(limiter, security.enabled() ? gate.audit() : AuditTrail.NONE);
-                    return AdminApi.create(vertx, gateway, dispatcher::catalog, gate, a);
+                    return AdminApi.create(vertx, gateway, dispatcher::catalog, gate, a, metrics);
                 })
                 .onSuccess(api -> admin = api)
                 .compose(v -> {

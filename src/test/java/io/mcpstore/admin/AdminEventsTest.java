@@ -203,6 +203,14 @@ class AdminEventsTest {
                                 .put("state", "failed")
                                 .put("error", big));
             }
+            // Read nothing until the gateway says it dropped the stream: reading earlier would let a slow gateway's
+            // writes drain, and the client would never fall behind.
+            long until = System.nanoTime() + WITHIN.toNanos();
+            while (!gateway.get("/metrics").body().contains("mcpstore_events_dropped_total 1.0")) {
+                if (System.nanoTime() > until)
+                    throw new AssertionError("the gateway did not drop the stream within " + WITHIN);
+                Thread.sleep(50);
+            }
             // Now read: what was sent before the drop arrives, then the stream ends.
             socket.setSoTimeout((int) WITHIN.toMillis());
             long total = 0;
