@@ -44,6 +44,7 @@ final class AdminAccess {
             new Rule(PUT, "/services/:name", Permission.WRITE),
             new Rule(DELETE, "/services/:name", Permission.WRITE),
             new Rule(GET, "/services/:name/status", Permission.READ),
+            new Rule(GET, "/services/:name/history", Permission.READ),
             new Rule(POST, "/services/:name/restart", Permission.WRITE),
             new Rule(POST, "/services/:name/stop", Permission.WRITE),
             new Rule(POST, "/services/:name/start", Permission.WRITE),

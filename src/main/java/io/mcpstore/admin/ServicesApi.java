@@ -17,13 +17,20 @@ final class ServicesApi extends Resource {
     private final Supplier<Catalog> catalogs;
     private final ServiceRules rules;
     private final ClusterApi cluster;
+    private final StateHistory history;
 
     ServicesApi(
-            AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, ServiceRules rules, ClusterApi cluster) {
+            AdminBus bus,
+            CurrentConfig current,
+            Supplier<Catalog> catalogs,
+            ServiceRules rules,
+            ClusterApi cluster,
+            StateHistory history) {
         super(bus, current);
         this.catalogs = catalogs;
         this.rules = rules;
         this.cluster = cluster;
+        this.history = history;
     }
 
     void list(RoutingContext ctx) {
@@ -119,6 +126,23 @@ final class ServicesApi extends Resource {
             }
             AdminHttp.json(ctx, 200, out);
         });
+    }
+
+    /**
+     * {@code {service, limit, transitions}}: the last {@link StateHistory#PER_SERVICE} state transitions this API has
+     * heard, newest first, each {@code {state, at, reason?}} (the reason is the upstream's error: an exit code, a
+     * connect failure, a failed ping).
+     */
+    void history(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        current.service(name);
+        AdminHttp.json(
+                ctx,
+                200,
+                new JsonObject()
+                        .put("service", name)
+                        .put("limit", StateHistory.PER_SERVICE)
+                        .put("transitions", history.of(name)));
     }
 
     private JsonObject state(String name, ServiceConfig sc) {
