@@ -136,6 +136,7 @@ public final class AdminApi {
         r.post("/services/import-openapi").handler(restServices::importOpenApi);
         r.get("/services/:name").handler(services::get);
         r.put("/services/:name").handler(services::put);
+        r.patch("/services/:name").handler(services::patch);
         r.delete("/services/:name").handler(services::delete);
         r.get("/services/:name/status").handler(services::status);
         r.get("/services/:name/history").handler(services::history);

@@ -95,6 +95,64 @@ class AdminServicesConsoleTest {
     }
 
     @Test
+    void aMergePatchChangesOnlyWhatItNamesAndKeepsTheSecrets() throws Exception {
+        gateway = TestGateway.startReady(Upstreams.services(
+                "fx",
+                Upstreams.fixtureStdio("--name", "fx").put("env", new JsonObject().put("API_TOKEN", "s3cret-one"))));
+        Api api = new Api(gateway);
+        HttpResponse<String> patched = api.send(
+                "PATCH",
+                "/services/fx",
+                new JsonObject()
+                        .put("timeoutMs", 2345)
+                        .put("env", new JsonObject().put("PLAIN_VALUE", "visible"))
+                        .encode(),
+                Map.of());
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.body()).doesNotContain("s3cret-one");
+        awaitReadyAgain(api, Api.json(patched).getLong("revision"));
+        JsonObject config = Api.json(api.get("/services/fx")).getJsonObject("config");
+        assertThat(config.getLong("timeoutMs")).isEqualTo(2345);
+        assertThat(config.getString("command"))
+                .isEqualTo(Upstreams.fixtureStdio().getString("command"));
+        JsonObject env = env(api);
+        assertThat(env.getString("API_TOKEN")).isEqualTo("s3cret-one");
+        assertThat(env.getString("PLAIN_VALUE")).isEqualTo("visible");
+
+        // null removes a key; the mask for a key with nothing stored is a 400 naming it.
+        HttpResponse<String> removed = api.send(
+                "PATCH",
+                "/services/fx",
+                new JsonObject()
+                        .put("env", new JsonObject().putNull("PLAIN_VALUE"))
+                        .encode(),
+                Map.of());
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        awaitReadyAgain(api, Api.json(removed).getLong("revision"));
+        assertThat(env(api).containsKey("PLAIN_VALUE")).isFalse();
+        assertProblem(
+                api.send(
+                        "PATCH",
+                        "/services/fx",
+                        new JsonObject()
+                                .put("env", new JsonObject().put("MISSING_TOKEN", "***"))
+                                .encode(),
+                        Map.of()),
+                400,
+                "services.fx.env.MISSING_TOKEN",
+                "(redacted) but no value is stored");
+        assertProblem(
+                api.send(
+                        "PATCH",
+                        "/services/nope",
+                        new JsonObject().put("timeoutMs", 1).encode(),
+                        Map.of()),
+                404,
+                null,
+                null);
+    }
+
+    @Test
     void theHistoryShowsAKilledChildProcessWithItsExitAndTheWayBack() throws Exception {
         gateway = TestGateway.startReady(Upstreams.services("fx", Upstreams.fixtureStdio("--name", "fx")));
         Api api = new Api(gateway);
