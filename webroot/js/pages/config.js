@@ -1,5 +1,6 @@
 // Config: the revisions with when and who (who from the audit log, for admins), a line diff between any two, roll
-// back to one, and export of the current config.
+// back to one, export of the current config, and import (pasted or uploaded YAML/JSON, or mcpServers JSON) with the
+// error naming the key at fault.
 import { api } from '../api.js';
 import { h, field, table } from '../dom.js';
 
@@ -13,7 +14,43 @@ export async function render(view, { notify, failed, live }) {
     h('h3', {}, 'Compare two revisions'),
     h('form', { class: 'row', id: 'diff-form', onsubmit: e => { e.preventDefault(); compare().catch(failed); } },
       field('From', from), field('To', to), h('button', { type: 'submit' }, 'Show diff')),
-    diff);
+    diff,
+    importForm());
+
+  function importForm() {
+    const text = h('textarea', { name: 'document', rows: 10, spellcheck: 'false',
+      placeholder: 'services:\n  github:\n    command: npx\n    args: [-y, "@modelcontextprotocol/server-github"]' });
+    const file = h('input', { name: 'file', type: 'file', accept: '.yaml,.yml,.json,application/json,application/yaml' });
+    file.addEventListener('change', async () => { if (file.files[0]) text.value = await file.files[0].text(); });
+    const mode = h('select', { name: 'mode' },
+      h('option', { value: 'replace' }, 'replace: the sections given replace the current ones'),
+      h('option', { value: 'merge' }, 'merge: add and change by name, keep the rest'));
+    const out = h('div', { id: 'import-result', 'aria-live': 'polite' });
+    const form = h('form', { id: 'import-config', 'aria-labelledby': 'import-title' },
+      h('h3', { id: 'import-title' }, 'Import a config'),
+      field('YAML or JSON (our format, or mcpServers JSON)', text, 'Secrets given as *** keep what is stored here.'),
+      field('Or upload a file', file), field('Mode', mode),
+      h('button', { type: 'submit', class: 'primary' }, 'Import'), out);
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      if (!text.value.trim()) { out.replaceChildren(h('p', { class: 'failed', id: 'import-error' }, 'Paste a config or choose a file first.')); return; }
+      if (mode.value === 'replace' && !confirm('Replace the sections this document has with its content?')) return;
+      const type = /^\s*[{\[]/.test(text.value) ? 'application/json' : 'application/yaml';
+      try {
+        const r = await api('config/import?mode=' + mode.value, { method: 'POST', text: text.value, contentType: type });
+        out.replaceChildren(h('p', { class: 'ok', id: 'import-ok' }, r.changed === false
+          ? `Nothing changed (revision ${r.revision}).` : `Imported: now revision ${r.revision}.`));
+        notify('Imported the config: revision ' + r.revision, 'ok');
+        form.reset();
+        await load();
+      } catch (err) {
+        // The problem names the key (services.x.comand): show it beside the form, where the text is.
+        out.replaceChildren(h('p', { class: 'failed', id: 'import-error' }, err.message));
+        failed(err);
+      }
+    });
+    return form;
+  }
 
   let latest = null;
   async function load() {

@@ -1,5 +1,6 @@
 // Dashboard: every service with its state, tool count, calls/s and error rate, updated live from the event stream
-// (state and catalog events change a row, metrics ticks feed the rates and a small chart per service).
+// (state and catalog events change a row, metrics ticks feed the rates and a small chart per service), and a latency
+// table: p50/p99 over the last minute per service and per tool, from the same ticks.
 import { api } from '../api.js';
 import { h, badge, table } from '../dom.js';
 
@@ -11,6 +12,7 @@ export async function render(view, { live }) {
   const history = new Map();
   const overall = h('span', { id: 'overall', class: 'badge' });
   const tbody = h('tbody');
+  const latency = h('tbody');
   view.append(
     h('h2', {}, 'Dashboard'),
     h('p', {}, overall),
@@ -18,6 +20,10 @@ export async function render(view, { live }) {
       h('thead', {}, h('tr', {}, ['Service', 'Transport', 'State', 'Tools', 'Calls/s', 'Error rate', 'Last minute', 'Last error']
         .map(x => h('th', { scope: 'col', class: x === 'Last minute' || x === 'Transport' ? 'hide-narrow' : null }, x)))),
       tbody)),
+    h('h3', {}, 'Latency, last minute'),
+    h('div', { class: 'scroll' }, h('table', { id: 'latency' },
+      h('thead', {}, h('tr', {}, ['Service', 'Tool', 'Calls', 'p50', 'p99'].map(x => h('th', { scope: 'col' }, x)))),
+      latency)),
     h('h3', {}, 'Connect a client'),
     h('p', {}, 'Streamable HTTP: ', h('code', { id: 'mcp-url' }, new URL('mcp', location.href.split('#')[0]).href),
       ' · legacy SSE: ', h('code', { id: 'sse-url' }, new URL('sse', location.href.split('#')[0]).href)),
@@ -37,10 +43,30 @@ export async function render(view, { live }) {
     });
     if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No services configured: add one on the Services page.')));
     tbody.replaceChildren(...rows);
+    drawLatency();
     const all = [...services.values()];
     const up = all.filter(s => s.state === 'ready' || s.state === 'degraded').length;
     overall.textContent = `${up} of ${all.length} services up`;
     overall.className = 'badge ' + (up === all.length ? 'ready' : up === 0 ? 'down' : 'degraded');
+  }
+
+  /** One row per service (its tools' calls together), then one per tool, from the last metrics tick. */
+  function drawLatency() {
+    const rows = [];
+    for (const s of services.values()) {
+      const m = s.metrics;
+      if (!m || m.p50Ms === undefined) continue;
+      rows.push(h('tr', { class: 'service', dataset: { service: s.name } },
+        h('td', {}, h('strong', {}, s.name)), h('td', { class: 'muted' }, 'all tools'), h('td', {}, String(m.calls ?? 0)),
+        h('td', { class: 'p50' }, ms(m.p50Ms)), h('td', { class: 'p99' }, ms(m.p99Ms))));
+      for (const [tool, t] of Object.entries(m.tools || {})) {
+        rows.push(h('tr', { dataset: { service: s.name, tool } },
+          h('td', {}, ''), h('td', {}, tool), h('td', {}, String(t.calls)),
+          h('td', { class: 'p50' }, ms(t.p50Ms)), h('td', { class: 'p99' }, ms(t.p99Ms))));
+      }
+    }
+    if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No tool calls yet.')));
+    latency.replaceChildren(...rows);
   }
 
   const onState = e => {
@@ -79,6 +105,13 @@ export async function render(view, { live }) {
     live.removeEventListener('metrics', onMetrics);
     live.removeEventListener('config', onConfig);
   };
+}
+
+/** Milliseconds as a person reads them: 0.42 ms, 12 ms, 1.5 s. */
+function ms(v) {
+  if (v === undefined || v === null) return '–';
+  if (v >= 1000) return (v / 1000).toFixed(1) + ' s';
+  return (v >= 10 ? Math.round(v) : v.toFixed(2)) + ' ms';
 }
 
 /** A sparkline of calls/s, as inline SVG (no chart library needed for one line). */

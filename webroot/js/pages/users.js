@@ -1,5 +1,6 @@
-// Users & keys: create users (name, role, password) and API keys (the key text is shown once, right after it is
-// made), and remove or revoke them. Needs the admin role; others see what the API says.
+// Users & keys: create users (name, role, password), change a user's role (in the row) or password (a form), and API
+// keys (the key text is shown once, right after it is made); remove or revoke them. Needs the admin role; others see
+// what the API says.
 import { api } from '../api.js';
 import { h, field, table, copyButton } from '../dom.js';
 
@@ -9,18 +10,52 @@ const roleSelect = name => h('select', { name }, ROLES.map(r => h('option', { va
 export async function render(view, { notify, failed }) {
   const users = h('div', { class: 'scroll' }), keys = h('div', { class: 'scroll' });
   const shown = h('div', { id: 'new-key', 'aria-live': 'polite' });
-  view.append(h('h2', {}, 'Users & keys'), h('h3', {}, 'Users'), users, userForm(), h('h3', {}, 'API keys'), shown, keys, keyForm());
+  const pwUser = h('select', { name: 'user' });
+  view.append(h('h2', {}, 'Users & keys'), h('h3', {}, 'Users'), users, userForm(), passwordForm(),
+    h('h3', {}, 'API keys'), shown, keys, keyForm());
 
   async function load() {
     const [u, k] = await Promise.all([api('users'), api('keys')]);
     users.replaceChildren(table(['User', 'Role', ''], u.users.map(x => h('tr', { dataset: { user: x.name } },
-      h('td', {}, x.name), h('td', {}, x.role),
+      h('td', {}, x.name), h('td', {}, roleOf(x)),
       h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': 'Remove user ' + x.name, onclick: () => del('users/', x.name) }, 'Remove')))),
     'No users.'));
+    const chosen = pwUser.value;
+    pwUser.replaceChildren(...u.users.map(x => h('option', { value: x.name, selected: x.name === chosen }, x.name)));
     keys.replaceChildren(table(['Key', 'Name', 'Role', 'Expires', ''], k.keys.map(x => h('tr', { dataset: { key: x.id } },
       h('td', {}, h('code', {}, x.id)), h('td', {}, x.name || ''), h('td', {}, x.role), h('td', {}, x.expiresAt || 'never'),
       h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': 'Revoke key ' + (x.name || x.id), onclick: () => del('keys/', x.id) }, 'Revoke')))),
     'No API keys.'));
+  }
+
+  /** The user's role as a select: choosing another saves it at once (PUT users/<name> {role}). */
+  function roleOf(user) {
+    const select = h('select', { name: 'role', 'aria-label': 'Role of ' + user.name },
+      ROLES.map(r => h('option', { value: r, selected: r === user.role }, r)));
+    select.addEventListener('change', async () => {
+      try {
+        await api('users/' + encodeURIComponent(user.name), { method: 'PUT', json: { role: select.value } });
+        notify(`${user.name} is now ${select.value}`, 'ok');
+        await load();
+      } catch (e) { select.value = user.role; failed(e); }
+    });
+    return select;
+  }
+
+  function passwordForm() {
+    const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true });
+    const form = h('form', { id: 'set-password', 'aria-labelledby': 'pw-title' }, h('h3', { id: 'pw-title' }, 'Set a password'),
+      field('User', pwUser), field('New password', password, 'Hashed by the gateway; never shown again.'),
+      h('button', { type: 'submit' }, 'Set password'));
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      try {
+        await api('users/' + encodeURIComponent(pwUser.value), { method: 'PUT', json: { password: password.value } });
+        notify('Changed the password of ' + pwUser.value, 'ok');
+        password.value = '';
+      } catch (err) { failed(err); }
+    });
+    return form;
   }
 
   async function del(kind, id) {

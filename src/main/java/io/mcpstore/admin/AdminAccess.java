@@ -31,6 +31,7 @@ final class AdminAccess {
     private static final HttpMethod GET = HttpMethod.GET;
     private static final HttpMethod POST = HttpMethod.POST;
     private static final HttpMethod PUT = HttpMethod.PUT;
+    private static final HttpMethod PATCH = HttpMethod.PATCH;
     private static final HttpMethod DELETE = HttpMethod.DELETE;
 
     static final List<Rule> RULES = List.of(
@@ -42,8 +43,10 @@ final class AdminAccess {
             new Rule(POST, "/services/import-openapi", Permission.WRITE),
             new Rule(GET, "/services/:name", Permission.READ),
             new Rule(PUT, "/services/:name", Permission.WRITE),
+            new Rule(PATCH, "/services/:name", Permission.WRITE),
             new Rule(DELETE, "/services/:name", Permission.WRITE),
             new Rule(GET, "/services/:name/status", Permission.READ),
+            new Rule(GET, "/services/:name/history", Permission.READ),
             new Rule(POST, "/services/:name/restart", Permission.WRITE),
             new Rule(POST, "/services/:name/stop", Permission.WRITE),
             new Rule(POST, "/services/:name/start", Permission.WRITE),

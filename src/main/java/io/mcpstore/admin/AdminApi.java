@@ -44,6 +44,7 @@ public final class AdminApi {
     private final AuditApi audit;
     private final ClusterApi cluster;
     private final EventsApi events;
+    private final StateHistory history;
     private final AuthGate gate;
     private final Router router;
     private MessageConsumer<JsonObject> changes;
@@ -63,7 +64,8 @@ public final class AdminApi {
         this.openapi = openapi;
         ServiceRules rules = new ServiceRules(vertx);
         this.cluster = new ClusterApi(vertx, bus, current);
-        this.services = new ServicesApi(bus, current, catalogs, rules, cluster);
+        this.history = new StateHistory(vertx);
+        this.services = new ServicesApi(bus, current, catalogs, rules, cluster, history);
         this.restServices = new RestServicesApi(bus, current, vertx, rules, gate);
         this.apps = new AppsApi(bus, current);
         this.tools = new ToolsApi(bus, current, catalogs, gate);
@@ -126,7 +128,7 @@ public final class AdminApi {
 
     public Future<Void> close() {
         Future<Void> unregistered = changes == null ? Future.succeededFuture() : changes.unregister();
-        return Future.join(unregistered, restServices.close()).mapEmpty();
+        return Future.join(unregistered, restServices.close(), history.close()).mapEmpty();
     }
 
     private Router routes(long maxBodyBytes) {
@@ -143,8 +145,10 @@ public final class AdminApi {
         r.post("/services/import-openapi").handler(restServices::importOpenApi);
         r.get("/services/:name").handler(services::get);
         r.put("/services/:name").handler(services::put);
+        r.patch("/services/:name").handler(services::patch);
         r.delete("/services/:name").handler(services::delete);
         r.get("/services/:name/status").handler(services::status);
+        r.get("/services/:name/history").handler(services::history);
         r.post("/services/:name/restart").handler(services::restart);
         r.post("/services/:name/stop").handler(services::stop);
         r.post("/services/:name/start").handler(services::start);

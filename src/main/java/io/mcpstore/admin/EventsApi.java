@@ -19,7 +19,8 @@ import java.util.Map;
  * {@code GET /events}: what the console shows live, as a {@code text/event-stream} fed from the event bus — {@code
  * state} (an upstream's state transition, as published), {@code catalog} (a service's catalog, summarised to counts),
  * {@code config} (a new revision: its number only, never the document) and {@code metrics} (calls and errors per
- * service, and their rates, every {@link #TICK_MS} ms). A comment line every {@link #HEARTBEAT_MS} ms keeps proxies
+ * service, their rates, and p50/p99 latency over the last minute per service and per tool, every {@link #TICK_MS}
+ * ms). A comment line every {@link #HEARTBEAT_MS} ms keeps proxies
  * from closing an idle stream. A client that reads slower than events arrive is dropped once {@link #MAX_QUEUED_BYTES}
  * wait in its write queue (the page reconnects); the stream ends when the bearer token it was opened with expires.
  */
@@ -109,6 +110,24 @@ final class EventsApi {
                     s.put("callsPerSecond", round(calls / seconds)).put("errorsPerSecond", round(errors / seconds));
                 }
                 services.put(service, s);
+            });
+            // Live latency: p50/p99 over the last minute per service, and per tool (bounded per service).
+            metrics.serviceLatencies().forEach((service, l) -> {
+                JsonObject s = services.getJsonObject(service);
+                if (s == null) services.put(service, s = new JsonObject());
+                s.put("p50Ms", round(l.p50Ms())).put("p99Ms", round(l.p99Ms()));
+            });
+            metrics.toolLatencies().forEach((service, tools) -> {
+                JsonObject s = services.getJsonObject(service);
+                if (s == null) services.put(service, s = new JsonObject());
+                JsonObject byTool = new JsonObject();
+                tools.forEach((tool, l) -> byTool.put(
+                        tool,
+                        new JsonObject()
+                                .put("calls", l.count())
+                                .put("p50Ms", round(l.p50Ms()))
+                                .put("p99Ms", round(l.p99Ms()))));
+                s.put("tools", byTool);
             });
             last = new HashMap<>(now);
             lastAt = at;

@@ -17,13 +17,20 @@ final class ServicesApi extends Resource {
     private final Supplier<Catalog> catalogs;
     private final ServiceRules rules;
     private final ClusterApi cluster;
+    private final StateHistory history;
 
     ServicesApi(
-            AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, ServiceRules rules, ClusterApi cluster) {
+            AdminBus bus,
+            CurrentConfig current,
+            Supplier<Catalog> catalogs,
+            ServiceRules rules,
+            ClusterApi cluster,
+            StateHistory history) {
         super(bus, current);
         this.catalogs = catalogs;
         this.rules = rules;
         this.cluster = cluster;
+        this.history = history;
     }
 
     void list(RoutingContext ctx) {
@@ -59,6 +66,35 @@ final class ServicesApi extends Resource {
         if (given != null && !name.equals(given))
             throw Problem.badRequest("name", "must match the path ('" + name + "'); renaming is remove + add");
         checked(ctx, name, body, op("service.put", name).put("entry", body), 200);
+    }
+
+    /**
+     * A JSON merge patch (RFC 7396, sent as {@code application/json}) of the entry as GET shows it: what the patch does
+     * not name stays as stored, secrets included; {@code null} removes a key. The merged entry goes to the store as a
+     * PUT would, so a {@code ***} in it keeps the stored secret and one with nothing stored is a 400 naming the key.
+     */
+    void patch(RoutingContext ctx) {
+        JsonObject body = AdminHttp.body(ctx);
+        String name = ctx.pathParam("name");
+        Object given = body.remove("name");
+        if (given != null && !name.equals(given))
+            throw Problem.badRequest("name", "must match the path ('" + name + "'); renaming is remove + add");
+        JsonObject entry = mergePatch(shown(current.service(name)), body);
+        checked(ctx, name, entry, op("service.put", name).put("entry", entry), 200);
+    }
+
+    static JsonObject mergePatch(JsonObject target, JsonObject patch) {
+        JsonObject out = target.copy();
+        patch.forEach(e -> {
+            Object value = e.getValue();
+            if (value == null) out.remove(e.getKey());
+            else if (value instanceof JsonObject p)
+                out.put(
+                        e.getKey(),
+                        mergePatch(out.getValue(e.getKey()) instanceof JsonObject t ? t : new JsonObject(), p));
+            else out.put(e.getKey(), value);
+        });
+        return out;
     }
 
     /** A change that creates or replaces a service: {@link ServiceRules} first. */
@@ -119,6 +155,23 @@ final class ServicesApi extends Resource {
             }
             AdminHttp.json(ctx, 200, out);
         });
+    }
+
+    /**
+     * {@code {service, limit, transitions}}: the last {@link StateHistory#PER_SERVICE} state transitions this API has
+     * heard, newest first, each {@code {state, at, reason?}} (the reason is the upstream's error: an exit code, a
+     * connect failure, a failed ping).
+     */
+    void history(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        current.service(name);
+        AdminHttp.json(
+                ctx,
+                200,
+                new JsonObject()
+                        .put("service", name)
+                        .put("limit", StateHistory.PER_SERVICE)
+                        .put("transitions", history.of(name)));
     }
 
     private JsonObject state(String name, ServiceConfig sc) {

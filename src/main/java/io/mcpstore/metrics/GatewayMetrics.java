@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -29,6 +31,21 @@ public final class GatewayMetrics {
     private final Map<List<String>, Counter> calls = new ConcurrentHashMap<>();
 
     private final Map<List<String>, Timer> durations = new ConcurrentHashMap<>();
+
+    /** Tools per service that get their own latency timer; the calls of any further tool share {@link #OTHER}. */
+    public static final int TOOLS_PER_SERVICE = 100;
+
+    /** The tool tag of the calls beyond {@link #TOOLS_PER_SERVICE} distinct tools of one service. */
+    public static final String OTHER = "_other";
+
+    /** How far back the live percentiles look: a decaying window, rotated in thirds. */
+    static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
+
+    private final Map<String, Timer> serviceLatency = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Timer>> toolLatency = new ConcurrentHashMap<>();
+
+    /** A live latency reading: the median and the 99th percentile over the last minute, and the calls counted. */
+    public record Latency(double p50Ms, double p99Ms, long count) {}
 
     private GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -72,6 +89,58 @@ public final class GatewayMetrics {
                                 .maximumExpectedValue(Duration.ofMinutes(5))
                                 .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+        serviceLatency
+                .computeIfAbsent(service, k -> latencyTimer("mcpstore.service.call.latency", "service", service))
+                .record(nanos, TimeUnit.NANOSECONDS);
+        Map<String, Timer> tools = toolLatency.computeIfAbsent(service, k -> new ConcurrentHashMap<>());
+        Timer timer = tools.get(tool);
+        if (timer == null) {
+            // Bounded: a service that names ever new tools cannot grow the registry past TOOLS_PER_SERVICE + 1.
+            String tag = tools.size() < TOOLS_PER_SERVICE ? tool : OTHER;
+            timer = tools.computeIfAbsent(
+                    tag, k -> latencyTimer("mcpstore.tool.call.latency", "service", service, "tool", tag));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A timer with client-side p50/p99 over {@link #LATENCY_WINDOW} (two gauges in Prometheus, not a histogram). */
+    private Timer latencyTimer(String name, String... tags) {
+        return Timer.builder(name)
+                .description("tools/call latency through the gateway, live percentiles over the last minute")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .percentilePrecision(2)
+                .distributionStatisticExpiry(LATENCY_WINDOW)
+                .distributionStatisticBufferLength(3)
+                .register(registry);
+    }
+
+    /** p50/p99 per service over the last minute (a service with no call in that window reads 0). */
+    public Map<String, Latency> serviceLatencies() {
+        Map<String, Latency> out = new java.util.TreeMap<>();
+        serviceLatency.forEach((service, timer) -> out.put(service, latency(timer)));
+        return out;
+    }
+
+    /** p50/p99 per service and tool over the last minute; the tools past the bound are under {@link #OTHER}. */
+    public Map<String, Map<String, Latency>> toolLatencies() {
+        Map<String, Map<String, Latency>> out = new java.util.TreeMap<>();
+        toolLatency.forEach((service, tools) -> {
+            Map<String, Latency> t = new java.util.TreeMap<>();
+            tools.forEach((tool, timer) -> t.put(tool, latency(timer)));
+            out.put(service, t);
+        });
+        return out;
+    }
+
+    private static Latency latency(Timer timer) {
+        HistogramSnapshot snapshot = timer.takeSnapshot();
+        double p50 = 0, p99 = 0;
+        for (ValueAtPercentile v : snapshot.percentileValues()) {
+            if (v.percentile() == 0.5) p50 = v.value(TimeUnit.MILLISECONDS);
+            else if (v.percentile() == 0.99) p99 = v.value(TimeUnit.MILLISECONDS);
+        }
+        return new Latency(p50, p99, snapshot.count());
     }
 
     /**
