@@ -161,7 +161,7 @@ export async function render(view, { failed, params, me, live }) {
     if (!current || running) return;
     const { tool } = current;
     const args = current.form.value() || {};
-    running = { token: 'console-' + (++calls), abort: new AbortController(), id: null, session: null };
+    running = { tool: tool.name, token: 'console-' + (++calls), abort: new AbortController(), id: null, session: null };
     call.disabled = true;
     cancel.hidden = false;
     cancel.disabled = false;
@@ -226,7 +226,7 @@ export async function render(view, { failed, params, me, live }) {
     const answer = build(elicitationSchema(p.requestedSchema), 'Your answer');
     renameIds(answer.element, 'pg-el-');
     const action = await modal({
-      kind: 'elicitation', title: 'The tool asks you', message: p.message, body: answer.element, signal,
+      kind: 'elicitation', title: `${running?.tool || 'The tool'} asks you`, message: p.message, body: answer.element, signal,
       actions: [['accept', 'Send', true], ['decline', 'Decline'], ['cancel', 'Cancel']], escape: 'cancel',
     });
     line('answer', 'You answered:', action);
@@ -244,7 +244,7 @@ export async function render(view, { failed, params, me, live }) {
         p.modelPreferences?.hints?.length ? ' · model hints: ' + p.modelPreferences.hints.map(x => x.name).join(', ') : ''),
       field('Your reply, as the model', reply));
     const action = await modal({
-      kind: 'sampling', title: 'The tool asks the model', message: 'Type the reply the tool gets back as the model\'s answer.',
+      kind: 'sampling', title: `${running?.tool || 'The tool'} asks the model`, message: 'Type the reply the tool gets back as the model\'s answer.',
       body, signal, actions: [['send', 'Send reply', true], ['decline', 'Decline']], escape: 'decline',
     });
     line('answer', 'You answered:', action === 'send' ? 'a reply' : 'declined');
