@@ -146,7 +146,8 @@ export async function render(view, { failed, params, me, live }) {
     current = null;
     formHolder.replaceChildren();
     call.disabled = true;
-    select.value = '';
+    tools = [];
+    select.replaceChildren(h('option', { value: '' }, '(choose a tool)'));
     const old = session;
     session = null;
     await old?.close();
@@ -223,7 +224,9 @@ export async function render(view, { failed, params, me, live }) {
     if (p.mode && p.mode !== 'form') {
       throw new McpError(`the console answers form elicitations only, not mode '${p.mode}'`, { code: -32602 });
     }
-    const answer = build(elicitationSchema(p.requestedSchema), 'Your answer');
+    const { schema, titles } = elicitationSchema(p.requestedSchema);
+    const answer = build(schema, 'Your answer');
+    showTitles(answer.element, titles);
     renameIds(answer.element, 'pg-el-');
     const action = await modal({
       kind: 'elicitation', title: `${running?.tool || 'The tool'} asks you`, message: p.message, body: answer.element, signal,
@@ -304,22 +307,39 @@ export async function render(view, { failed, params, me, live }) {
 }
 
 /**
- * Elicitation's restricted schema in the shapes the form builder knows: titled single-select enums (oneOf of
- * const/title) and legacy enumNames become plain enums, and multi-select items of anyOf const/title too.
+ * Elicitation's restricted schema in the shapes the form builder knows: titled single-selects (oneOf of const/title)
+ * and legacy enumNames become plain enums whose titles are kept aside (titles), and multi-select items of anyOf
+ * const/title become plain enums too (their values are shown).
  */
 function elicitationSchema(schema) {
   const s = schema && typeof schema === 'object' ? schema : { type: 'object' };
-  const flat = p => {
+  const titles = {};
+  const flat = (p, key) => {
     if (!p || typeof p !== 'object') return p;
     const consts = p.oneOf || p.anyOf;
     if (Array.isArray(consts) && consts.every(c => c && 'const' in c)) {
       const { oneOf, anyOf, ...rest } = p;
+      if (key) titles[key] = consts.map(c => c.title ?? String(c.const));
       return { ...rest, enum: consts.map(c => c.const) };
+    }
+    if (key && Array.isArray(p.enum) && Array.isArray(p.enumNames)) {
+      const { enumNames, ...rest } = p;
+      titles[key] = p.enum.map((v, i) => enumNames[i] ?? String(v));
+      return rest;
     }
     if (p.type === 'array' && p.items) return { ...p, items: flat(p.items) };
     return p;
   };
-  return { ...s, properties: Object.fromEntries(Object.entries(s.properties || {}).map(([k, v]) => [k, flat(v)])) };
+  const properties = Object.fromEntries(Object.entries(s.properties || {}).map(([k, v]) => [k, flat(v, k)]));
+  return { schema: { ...s, properties }, titles };
+}
+
+/** Shows the titles of single-select options instead of their values (the form builder shows values). */
+function showTitles(root, titles) {
+  for (const [key, names] of Object.entries(titles)) {
+    const select = root.querySelector(`select[name="${CSS.escape('arg.' + key)}"]`);
+    for (const o of select ? select.options : []) if (o.value !== '') o.textContent = names[Number(o.value)];
+  }
 }
 
 /** Gives every id in a subtree a prefix (and its labels with it), so a second form never shares the first's ids. */

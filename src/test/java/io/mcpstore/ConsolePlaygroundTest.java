@@ -2,6 +2,9 @@ package io.mcpstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mcpstore.fixture.FixtureOptions;
+import io.mcpstore.fixture.FixtureServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -30,6 +33,8 @@ class ConsolePlaygroundTest {
     static final String DOM = ConsoleBrowserTest.DOM;
     private static final Pattern OPEN = Pattern.compile("(?m)^mcpstore_sessions_open (\\d+)\\.0$");
 
+    static Vertx vertx;
+    static FixtureServer.Running web;
     static TestGateway gateway;
 
     @TempDir
@@ -39,8 +44,14 @@ class ConsolePlaygroundTest {
 
     @BeforeAll
     static void start() {
+        // The app's service is the conformance fixture over HTTP with SSE answers: it can end a call's stream early.
+        vertx = Vertx.vertx();
+        web = TestGateway.await(FixtureServer.startHttp(
+                vertx, FixtureOptions.parse(List.of("--conformance", "--sse", "--name", "web"))));
         gateway = TestGateway.startReady(Upstreams.services(
-                        "fx", Upstreams.fixtureStdio("--name", "fx"), "conf", Upstreams.fixtureStdio("--conformance"))
+                        "fx", Upstreams.fixtureStdio("--name", "fx"),
+                        "conf", Upstreams.fixtureStdio("--conformance"),
+                        "web", Upstreams.url(web.url()))
                 .put(
                         "apps",
                         new JsonObject()
@@ -48,12 +59,17 @@ class ConsolePlaygroundTest {
                                         "lab",
                                         new JsonObject()
                                                 .put("prefix", "/lab")
-                                                .put("services", new JsonArray().add("conf")))));
+                                                .put("services", new JsonArray().add("web")))));
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) gateway.close();
+        try {
+            if (gateway != null) gateway.close();
+            if (web != null) TestGateway.await(web.close());
+        } finally {
+            if (vertx != null) TestGateway.await(vertx.close());
+        }
     }
 
     @BeforeEach
@@ -167,6 +183,32 @@ class ConsolePlaygroundTest {
         page.await("document.querySelector('#pg-dialog[open]')", WITHIN, DOM);
         click("#pg-dialog [data-action=decline]");
         awaitOutcome("User response: action=decline, content={}");
+
+        // Defaults pre-fill the dialog's form (text, integer, number, enum, boolean) and are sent as they are.
+        fill("view", "tool", "conf__test_elicitation_sep1034_defaults");
+        page.await("!document.getElementById('pg-call').disabled", WITHIN, DOM);
+        click("#pg-call");
+        page.await("document.querySelector('#pg-dialog[open]')", WITHIN, DOM);
+        click("#pg-dialog [data-action=accept]");
+        awaitOutcome("Elicitation completed: action=accept, content="
+                + "{\"name\":\"John Doe\",\"age\":30,\"score\":95.5,\"status\":\"active\",\"verified\":true}");
+
+        // Titled single-selects show their titles and send their values.
+        fill("view", "tool", "conf__test_elicitation_sep1330_enums");
+        page.await("!document.getElementById('pg-call').disabled", WITHIN, DOM);
+        click("#pg-call");
+        page.await("document.querySelector('#pg-dialog[open]')", WITHIN, DOM);
+        assertThat(page.eval("[...document.querySelector('#pg-dialog [name=\"arg.titledSingle\"]').options]"
+                        + ".map(o => o.textContent).join('|')"))
+                .isEqualTo("(none)|First Option|Second Option|Third Option");
+        assertThat(page.eval("[...document.querySelector('#pg-dialog [name=\"arg.legacyEnum\"]').options]"
+                        + ".map(o => o.textContent).join('|')"))
+                .isEqualTo("(none)|Option One|Option Two|Option Three");
+        fill("pg-dialog-form", "arg.titledSingle", "1");
+        fill("pg-dialog-form", "arg.legacyEnum", "2");
+        click("#pg-dialog [data-action=accept]");
+        awaitOutcome(
+                "Elicitation completed: action=accept, content={\"titledSingle\":\"value2\",\"legacyEnum\":\"opt3\"}");
     }
 
     @Test
@@ -235,7 +277,9 @@ class ConsolePlaygroundTest {
                 "document.getElementById('pg-session').textContent.includes('MCP session on /lab/mcp')", WITHIN, DOM);
         page.await("document.querySelectorAll('#pg-tool option').length > 10", WITHIN, DOM);
         List<String> tools = options("pg-tool");
-        assertThat(tools).noneMatch(t -> t.startsWith("fx__")).anyMatch(t -> t.endsWith("test_simple_text"));
+        assertThat(tools)
+                .noneMatch(t -> t.startsWith("fx__") || t.startsWith("conf__"))
+                .anyMatch(t -> t.endsWith("test_simple_text"));
         String simple = tools.stream()
                 .filter(t -> t.endsWith("test_simple_text"))
                 .findFirst()
@@ -244,6 +288,11 @@ class ConsolePlaygroundTest {
         page.await("!document.getElementById('pg-call').disabled", WITHIN, DOM);
         call("This is a simple text response for testing.");
         assertThat(page.eval("location.hash")).isEqualTo("#/playground/" + simple + "/lab");
+
+        // A call whose stream the server closes mid-call is resumed (GET with Last-Event-ID) and answers.
+        fill("view", "tool", simple.replace("test_simple_text", "test_reconnection"));
+        page.await("!document.getElementById('pg-call').disabled", WITHIN, DOM);
+        call("Reconnection test completed successfully.");
     }
 
     /** With security on, the playground's session carries the signed-in user's token; a viewer is told why not. */
