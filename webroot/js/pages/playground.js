@@ -37,8 +37,14 @@ export async function render(view, { failed, params, me, live }) {
     h('div', { class: 'row pg-pickers' }, field('Endpoint', endpoint), field('Tool', select), field('Log level', level)),
     status, form, result);
 
+  if (!endpoints.length) {
+    status.className = 'failed';
+    status.textContent = 'Your user may use no MCP endpoint: an admin can give it apps (or every endpoint).';
+    return;
+  }
+
   let session = null, opening = null, tools = [], current = null, running = null, calls = 0, dialogs = Promise.resolve();
-  let openDialog = null, levelSet = Promise.resolve();
+  let openDialog = null, levelSet = Promise.resolve(), left = false;
   const chosen = () => endpoints.find(e => e.name === endpoint.value) || endpoints[0];
 
   const handlers = {
@@ -85,9 +91,13 @@ export async function render(view, { failed, params, me, live }) {
     status.className = 'muted';
     status.textContent = `Opening an MCP session on ${e.path}…`;
     const s = await McpSession.open(new URL('.' + e.path, location.href).href, handlers);
-    if (s.server.capabilities?.logging) await s.request('logging/setLevel', { level: level.value });
+    if (left) { s.close(); throw new Cancelled('the page was left'); } // opened after the user had gone
+    let note = '';
+    if (s.server.capabilities?.logging) {
+      await s.request('logging/setLevel', { level: level.value }).catch(err => { note = ' · log level not set: ' + err.message; });
+    }
     session = s;
-    status.textContent = `MCP session on ${e.path} · protocol ${s.version} · ${s.server.serverInfo?.name || 'server'}`;
+    status.textContent = `MCP session on ${e.path} · protocol ${s.version} · ${s.server.serverInfo?.name || 'server'}${note}`;
     return s;
   }
 
@@ -199,8 +209,9 @@ export async function render(view, { failed, params, me, live }) {
   });
   cancel.addEventListener('click', async () => {
     const r = running;
-    if (!r || r.id === null) return;
+    if (!r) return;
     cancel.disabled = true;
+    if (r.id === null) { r.abort.abort(); return; } // not sent yet: nothing to tell the gateway
     try {
       await r.session.notify('notifications/cancelled', { requestId: r.id, reason: 'cancelled from the console' });
     } catch (e) {
@@ -296,6 +307,7 @@ export async function render(view, { failed, params, me, live }) {
   await load();
 
   return () => {
+    left = true;
     clearTimeout(timer);
     live?.removeEventListener('catalog', onCatalog);
     window.removeEventListener('pagehide', onHide);
