@@ -21,6 +21,8 @@ const form = $('signin-form'), userInput = $('signin-user'), passwordInput = $('
 /** Live events for the pages: live.addEventListener('state', e => e.detail …). */
 const live = new EventTarget();
 let stream = null, cleanup = null, me = null;
+/** Counts page changes: a page still loading when the user moves on must not draw over the next one. */
+let generation = 0;
 
 function notify(text, kind = 'error') {
   message.textContent = text || '';
@@ -70,17 +72,26 @@ async function route() {
     if (a.getAttribute('href') === '#/' + name) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  view.replaceChildren();
+  // Each page draws into its own box: one that is still loading when the user moves on draws into a detached box,
+  // and its cleanup runs as soon as its render ends.
+  const mine = ++generation;
+  const box = document.createElement('div');
+  view.replaceChildren(box);
   view.setAttribute('aria-busy', 'true');
   try {
     const page = await load();
     const ctx = { live, me, notify, failed, params: location.hash.split('/').slice(2).map(decodeURIComponent) };
-    cleanup = (await page.render(view, ctx)) || null;
+    const done = (await page.render(box, ctx)) || null;
+    if (mine !== generation) {
+      done?.();
+      return;
+    }
+    cleanup = done;
     document.title = (view.querySelector('h2')?.textContent || 'Console') + ' · MCPStore';
   } catch (e) {
-    failed(e);
+    if (mine === generation) failed(e);
   } finally {
-    view.removeAttribute('aria-busy');
+    if (mine === generation) view.removeAttribute('aria-busy');
   }
 }
 
