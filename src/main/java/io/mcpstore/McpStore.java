@@ -15,6 +15,7 @@ import io.mcpstore.router.RouterVerticle;
 import io.mcpstore.security.Identities;
 import io.mcpstore.security.Passwords;
 import io.mcpstore.service.ServiceManager;
+import io.mcpstore.webdata.WebDataVerticle;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -198,6 +199,9 @@ public final class McpStore {
                         options(AuditVerticle.deploymentConfig(
                                         store, config.security().audit())
                                 .put("local", clustered))))
+                .map(id -> record(deployed, id))
+                .compose(id -> vertx.deployVerticle(
+                        new WebDataVerticle(), options(WebDataVerticle.deploymentConfig(store, clustered))))
                 .map(id -> record(deployed, id))
                 .compose(id -> configGet(vertx, clustered ? STORE_WAIT_MS : 0))
                 .compose(reply -> firstAdmin(vertx, config, reply.body()).map(reply))

@@ -553,6 +553,12 @@ public final class ConfigStoreVerticle extends VerticleBase {
                         doc.put(k, v);
                     }
                 }
+                // An exported chat key left out as *** keeps the stored one.
+                if (doc.getValue("chat") instanceof JsonObject chat
+                        && Secrets.REDACTED.equals(chat.getValue("apiKey"))) {
+                    JsonObject stored = document.getJsonObject("chat", new JsonObject());
+                    doc.put("chat", chat.copy().put("apiKey", stored.getValue("apiKey")));
+                }
                 if (!(doc.getValue("services") instanceof JsonObject importedServices)) {
                     return Future.succeededFuture(new Change(doc, "imported")); // validation names the problem
                 }
