@@ -202,6 +202,84 @@ class ChatApiTest {
                 .isEmpty();
     }
 
+    /**
+     * With security on: each principal lists, reads and deletes only its own transcripts; a viewer may not chat and
+     * only an admin may change the settings; the model is offered only the tools the caller may use, and a call of
+     * another is refused through the gateway's own permission check, the refusal fed back to the model.
+     */
+    @Test
+    void transcriptsArePerPrincipalAndToolCallsHonourTheCallersPermissions() {
+        JsonObject config = Upstreams.services("fx", Upstreams.fixtureStdio("--name", "chat"))
+                .put("security", new JsonObject().put("enabled", true));
+        TestGateway gateway = TestGateway.start(config, StoreSettings.memory());
+        gateways.add(gateway);
+        String admin = io.mcpstore.security.TestIdentities.keyText(gateway, "admin");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(45))
+                .until(() -> as(new Api(gateway), admin, "GET", "/tools", null)
+                        .body()
+                        .contains("fx__echo"));
+        String ada = io.mcpstore.security.TestIdentities.keyText(gateway, "operator");
+        String bob = io.mcpstore.security.TestIdentities.createKey(gateway, "bob", "operator", null, List.of("fx__add"))
+                .getString("key");
+        String viewer = io.mcpstore.security.TestIdentities.keyText(gateway, "viewer");
+        Api api = new Api(gateway);
+        JsonObject settings = new JsonObject()
+                .put("baseUrl", model.baseUrl())
+                .put("model", "m")
+                .put("apiKey", KEY);
+        assertThat(as(api, ada, "PUT", "/chat/settings", settings).statusCode()).isEqualTo(403);
+        assertThat(as(api, admin, "PUT", "/chat/settings", settings).statusCode())
+                .isEqualTo(200);
+        assertThat(as(api, viewer, "POST", "/chat/transcripts", new JsonObject())
+                        .statusCode())
+                .isEqualTo(403);
+
+        String adas = Api.json(as(api, ada, "POST", "/chat/transcripts", new JsonObject()))
+                .getString("id");
+        String bobs = Api.json(as(api, bob, "POST", "/chat/transcripts", new JsonObject()))
+                .getString("id");
+        assertThat(ids(as(api, ada, "GET", "/chat/transcripts", null))).containsExactly(adas);
+        assertThat(ids(as(api, bob, "GET", "/chat/transcripts", null))).containsExactly(bobs);
+        assertThat(as(api, bob, "GET", "/chat/transcripts/" + adas, null).statusCode())
+                .isEqualTo(404);
+        assertThat(as(api, bob, "DELETE", "/chat/transcripts/" + adas, null).statusCode())
+                .isEqualTo(404);
+        assertThat(as(
+                                api,
+                                bob,
+                                "POST",
+                                "/chat/transcripts/" + adas + "/messages",
+                                new JsonObject().put("content", "hi"))
+                        .statusCode())
+                .isEqualTo(404);
+
+        HttpResponse<String> sent = as(
+                api, bob, "POST", "/chat/transcripts/" + bobs + "/messages", new JsonObject().put("content", "echo"));
+        List<JsonObject> events = events(sent.body());
+        JsonObject refused = byName(events, "tool_result");
+        assertThat(refused.getBoolean("isError")).isTrue();
+        assertThat(refused.getString("error")).contains("Permission denied: tool 'fx__echo' is not allowed");
+        assertThat(model.requests().get(0).getJsonArray("tools").encode())
+                .contains("fx__add")
+                .doesNotContain("fx__echo");
+        JsonArray second = model.requests().get(1).getJsonArray("messages");
+        assertThat(second.getJsonObject(second.size() - 1).getString("content")).contains("Permission denied");
+        assertThat(ids(as(api, ada, "GET", "/chat/transcripts", null))).containsExactly(adas);
+    }
+
+    private static HttpResponse<String> as(Api api, String key, String method, String path, JsonObject body) {
+        return api.send(
+                method, path, body == null ? null : body.encode(), java.util.Map.of("Authorization", "Bearer " + key));
+    }
+
+    private static List<String> ids(HttpResponse<String> list) {
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        return Api.json(list).getJsonArray("transcripts").stream()
+                .map(t -> ((JsonObject) t).getString("id"))
+                .toList();
+    }
+
     @Test
     void aBadSettingsKeyIsNamedAndAnUnsetLabSaysWhatToDo() {
         TestGateway gateway = gateway(StoreSettings.memory());
