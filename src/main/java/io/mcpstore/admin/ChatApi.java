@@ -101,6 +101,7 @@ final class ChatApi extends Resource {
         JsonObject op = new JsonObject()
                 .put("op", "import")
                 .put("mode", "merge")
+                .put("summary", "chat settings changed")
                 .put("document", new JsonObject().put("chat", entry));
         change(ctx, op)
                 .map(reply -> {

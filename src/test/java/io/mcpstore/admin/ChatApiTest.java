@@ -124,6 +124,7 @@ class ChatApiTest {
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             assertThat(r.body()).as(path).doesNotContain(KEY).contains("fake-1");
         }
+        assertThat(Api.json(api.get("/config/revisions")).encode()).contains("chat settings changed");
         // A blank key in a later change keeps the stored one.
         assertThat(api.put(
                                 "/chat/settings",
