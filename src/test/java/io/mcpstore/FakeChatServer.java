@@ -24,7 +24,9 @@ public final class FakeChatServer implements AutoCloseable {
     public enum Mode {
         CHAT,
         REFUSE_KEY,
-        MALFORMED
+        MALFORMED,
+        /** Answers 200 with an event stream and then says nothing, ever. */
+        SILENT
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -90,6 +92,10 @@ public final class FakeChatServer implements AutoCloseable {
             return;
         }
         response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+        if (mode == Mode.SILENT) {
+            response.write(": open\n\n");
+            return;
+        }
         if (mode == Mode.MALFORMED) {
             response.write("data: {\"choices\": [{\"delta\": {\"content\": \"Hel\"}}]}\n\n");
             response.end("data: this is not json\n\n");

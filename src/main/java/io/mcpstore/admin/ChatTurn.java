@@ -245,6 +245,18 @@ final class ChatTurn {
         String key = settings.resolvedApiKey();
         if (key != null) options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key);
         Promise<CompletionStream.Answer> promise = Promise.promise();
+        // The request's idle timeout covers the wait for the headers; this one every silence after them too.
+        long[] silence = {-1};
+        Runnable quiet = () -> {
+            if (silence[0] >= 0) ctx.vertx().cancelTimer(silence[0]);
+            silence[0] = promise.future().isComplete()
+                    ? -1
+                    : ctx.vertx().setTimer(settings.timeoutMs(), id -> {
+                        if (promise.tryFail(new TimeoutException("silent")) && upstream != null) upstream.reset();
+                    });
+        };
+        promise.future().onComplete(ar -> quiet.run());
+        quiet.run();
         http.request(options)
                 .compose(req -> {
                     upstream = req;
@@ -252,15 +264,20 @@ final class ChatTurn {
                     return req.send(request.toBuffer());
                 })
                 .onFailure(e -> promise.tryFail(e))
-                .onSuccess(resp -> read(resp, promise));
+                .onSuccess(resp -> {
+                    quiet.run();
+                    read(resp, promise, quiet);
+                });
         return promise.future().recover(e -> Future.failedFuture(new Problem(502, failure(e, url, key))));
     }
 
-    private void read(HttpClientResponse resp, Promise<CompletionStream.Answer> promise) {
+    /** Reads the answer; {@code heard} is run on every piece that arrives (it re-arms the silence timer). */
+    private void read(HttpClientResponse resp, Promise<CompletionStream.Answer> promise, Runnable heard) {
         resp.exceptionHandler(promise::tryFail);
         if (resp.statusCode() != 200) {
             Buffer body = Buffer.buffer();
             resp.handler(b -> {
+                heard.run();
                 if (body.length() < ChatApi.MAX_ERROR_BODY) body.appendBuffer(b);
             });
             resp.endHandler(v -> promise.tryFail(new Refused(resp.statusCode(), errorDetail(body))));
@@ -272,6 +289,7 @@ final class ChatTurn {
         if (type.startsWith("application/json")) {
             Buffer body = Buffer.buffer();
             resp.handler(b -> {
+                heard.run();
                 if (body.length() + b.length() > ChatApi.MAX_LINE_BYTES) {
                     promise.tryFail(new CompletionStream.Malformed(
                             "the answer is larger than " + ChatApi.MAX_LINE_BYTES + " bytes"));
@@ -289,7 +307,10 @@ final class ChatTurn {
                     "a stream line is longer than " + ChatApi.MAX_LINE_BYTES + " bytes"));
             resp.request().reset();
         });
-        resp.handler(lines);
+        resp.handler(b -> {
+            heard.run();
+            lines.handle(b);
+        });
         resp.endHandler(v -> stream.end());
     }
 

@@ -330,10 +330,16 @@ class ChatApiTest {
         error = lastError(api, id);
         assertThat(error.getString("message")).contains("malformed").contains("not JSON");
 
+        // An endpoint that opens its stream and then stays silent: an error after chat.timeoutMs, not a hang.
+        model.mode(FakeChatServer.Mode.SILENT);
+        api.put("/chat/settings", new JsonObject().put("timeoutMs", 1000));
+        error = lastError(api, id);
+        assertThat(error.getString("message")).contains("sent nothing for 1 s (chat.timeoutMs)");
+
         // Each error is kept in the transcript, after the message it answered.
         JsonArray messages = Api.json(api.get("/chat/transcripts/" + id)).getJsonArray("messages");
         assertThat(messages.stream().map(m -> ((JsonObject) m).getString("role")))
-                .containsExactly("user", "error", "user", "error", "user", "error");
+                .containsExactly("user", "error", "user", "error", "user", "error", "user", "error");
         assertThat(api.get("/chat/transcripts/" + id).body()).doesNotContain(KEY);
     }
 
