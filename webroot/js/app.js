@@ -9,6 +9,7 @@ const PAGES = {
   tools: () => import('./pages/tools.js'),
   playground: () => import('./pages/playground.js'),
   apps: () => import('./pages/apps.js'),
+  chat: () => import('./pages/chat.js'),
   config: () => import('./pages/config.js'),
   users: () => import('./pages/users.js'),
   audit: () => import('./pages/audit.js'),

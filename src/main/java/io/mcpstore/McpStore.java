@@ -15,6 +15,7 @@ import io.mcpstore.router.RouterVerticle;
 import io.mcpstore.security.Identities;
 import io.mcpstore.security.Passwords;
 import io.mcpstore.service.ServiceManager;
+import io.mcpstore.webdata.WebDataVerticle;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -195,6 +196,9 @@ public final class McpStore {
                 .map(id -> id == null ? null : record(deployed, id))
                 .compose(id -> auditLog(vertx, config, store, clustered, held))
                 .map(id -> id == null ? null : record(deployed, id))
+                .compose(id -> vertx.deployVerticle(
+                        new WebDataVerticle(), options(WebDataVerticle.deploymentConfig(store, clustered))))
+                .map(id -> record(deployed, id))
                 .compose(id -> configGet(vertx, clustered ? STORE_WAIT_MS : 0))
                 .compose(reply -> firstAdmin(vertx, config, reply.body()).map(reply))
                 .map(reply -> reply.body().getJsonObject("config"))

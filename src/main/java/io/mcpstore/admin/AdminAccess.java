@@ -78,7 +78,15 @@ final class AdminAccess {
             new Rule(DELETE, "/keys/:id", Permission.ADMINISTER),
             new Rule(GET, "/audit", Permission.ADMINISTER),
             new Rule(GET, "/cluster", Permission.READ),
-            new Rule(GET, "/events", Permission.READ));
+            new Rule(GET, "/events", Permission.READ),
+            // The chat lab: its settings are config (the key a credential: admins only); a chat calls tools.
+            new Rule(GET, "/chat/settings", Permission.CALL_TOOLS),
+            new Rule(PUT, "/chat/settings", Permission.ADMINISTER),
+            new Rule(GET, "/chat/transcripts", Permission.CALL_TOOLS),
+            new Rule(POST, "/chat/transcripts", Permission.CALL_TOOLS),
+            new Rule(GET, "/chat/transcripts/:id", Permission.CALL_TOOLS),
+            new Rule(DELETE, "/chat/transcripts/:id", Permission.CALL_TOOLS),
+            new Rule(POST, "/chat/transcripts/:id/messages", Permission.CALL_TOOLS));
 
     private AdminAccess() {}
 

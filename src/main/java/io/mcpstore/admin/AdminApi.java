@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * gate ({@link AuthGate#admin} with the {@link AdminAccess} table), the body limit, the content-type guard and a fresh
  * read of the config. Each resource has its handler class ({@link ServicesApi}, {@link RestServicesApi}, {@link AppsApi}, {@link ToolsApi},
  * {@link ConfigApi}, {@link AuthApi}, {@link UsersApi}, {@link KeysApi}, {@link AuditApi}, {@link ClusterApi},
- * {@link EventsApi}); they share one bus client ({@link AdminBus})
+ * {@link EventsApi}, {@link ChatApi}); they share one bus client ({@link AdminBus})
  * and one failure edge ({@link FailureHandler}), so every error is an RFC 9457 problem document. The config store's
  * revision is the API's {@code ETag}.
  */
@@ -45,6 +45,7 @@ public final class AdminApi {
     private final ClusterApi cluster;
     private final EventsApi events;
     private final StateHistory history;
+    private final ChatApi chat;
     private final AuthGate gate;
     private final Router router;
     private MessageConsumer<JsonObject> changes;
@@ -75,6 +76,7 @@ public final class AdminApi {
         this.keys = new KeysApi(bus, current);
         this.audit = new AuditApi(bus, current);
         this.events = new EventsApi(vertx, metrics);
+        this.chat = new ChatApi(bus, current, tools, vertx);
         this.router = routes(config.http().maxBodyBytes());
     }
 
@@ -128,7 +130,8 @@ public final class AdminApi {
 
     public Future<Void> close() {
         Future<Void> unregistered = changes == null ? Future.succeededFuture() : changes.unregister();
-        return Future.join(unregistered, restServices.close(), history.close()).mapEmpty();
+        return Future.join(unregistered, restServices.close(), history.close(), chat.close())
+                .mapEmpty();
     }
 
     private Router routes(long maxBodyBytes) {
@@ -190,6 +193,7 @@ public final class AdminApi {
 
         r.get("/cluster").handler(cluster::get);
         r.get("/events").handler(events::stream);
+        chat.mount(r);
 
         r.route().handler(ctx -> {
             throw Problem.notFound("no such admin API path: " + ctx.request().path());

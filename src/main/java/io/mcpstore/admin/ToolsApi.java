@@ -80,6 +80,37 @@ final class ToolsApi extends Resource {
         answer(ctx, result, 200);
     }
 
+    /**
+     * The tools {@code app} (null: every service) shows the principal, as the chat lab hands them to a model: {@code
+     * {name, description, inputSchema}}. A principal that may not use the app gets the 403 a call would.
+     */
+    JsonArray offered(Principal principal, String app) {
+        CatalogView view = view(app, principal);
+        JsonArray out = new JsonArray();
+        for (Object o : view.tools()) {
+            JsonObject tool = (JsonObject) o;
+            if (!principal.mayUseTool(tool.getString("name"))) continue;
+            out.add(tool);
+        }
+        return out;
+    }
+
+    /**
+     * One call as {@code POST /tools/call} makes it — the app's view, the principal's tool patterns and rate limit,
+     * the audit entry — for the chat lab: the {@code CallToolResult}, or a failed future with the {@link Problem}.
+     */
+    Future<JsonObject> callAs(RoutingContext ctx, Principal principal, String app, String name, JsonObject args) {
+        Call call;
+        try {
+            call = call(new JsonObject().put("name", name).put("arguments", args), "", view(app, principal));
+        } catch (Problem p) {
+            return Future.failedFuture(p);
+        }
+        return permitted(principal, call)
+                .compose(v -> invoke(call))
+                .andThen(ar -> audit(ctx, principal, app, call, ar));
+    }
+
     /** Several calls: one group per service, all groups in parallel; results in the order given. */
     void batch(RoutingContext ctx) {
         JsonObject body = AdminHttp.body(ctx);

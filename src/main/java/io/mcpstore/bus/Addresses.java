@@ -86,6 +86,13 @@ public final class Addresses {
      */
     public static final String AUDIT_QUERY = "mcpstore.audit.query";
 
+    /**
+     * Request-reply to the web data store (chat transcripts, see {@code io.mcpstore.webdata.WebDataVerticle}): {@code
+     * {op: list|get|put|delete, owner, id?, transcript?}} → {@code {transcripts: [...]}}, {@code {transcript}} or
+     * {@code {deleted}}; an unknown id fails with 404.
+     */
+    public static final String WEBDATA_TRANSCRIPTS = "mcpstore.webdata.transcripts";
+
     private static final String ROUTER_PREFIX = "mcpstore.router.";
 
     /**

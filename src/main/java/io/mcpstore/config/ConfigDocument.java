@@ -24,7 +24,7 @@ public final class ConfigDocument {
     private ConfigDocument() {}
 
     /** Sections validated by {@link GatewayConfig}. */
-    public static final List<String> REVISED = List.of("naming", "catalog", "services", "apps");
+    public static final List<String> REVISED = List.of("naming", "catalog", "services", "apps", "chat");
     /** Sections kept as given, for the security settings. */
     public static final List<String> PASSED_THROUGH = List.of("users", "keys", "roles", "signing");
 
@@ -35,7 +35,9 @@ public final class ConfigDocument {
     public static JsonObject of(JsonObject config) {
         JsonObject canonical = GatewayConfig.fromJson(config).toJson();
         JsonObject doc = new JsonObject();
-        for (String k : REVISED) doc.put(k, canonical.getValue(k));
+        for (String k : REVISED) {
+            if (canonical.getValue(k) != null) doc.put(k, canonical.getValue(k)); // chat: only when set
+        }
         for (String k : PASSED_THROUGH) {
             if (config.getValue(k) != null) doc.put(k, config.getValue(k));
         }
@@ -87,7 +89,7 @@ public final class ConfigDocument {
      * the API shows of the config and of a revision.
      */
     public static JsonObject redactDocument(JsonObject document) {
-        return Identities.redactDocument(services(document, Secrets::redact));
+        return chat(Identities.redactDocument(services(document, Secrets::redact)), false);
     }
 
     /**
@@ -95,7 +97,13 @@ public final class ConfigDocument {
      * none, left out as {@code ***}); see {@link Secrets#export}.
      */
     public static JsonObject exportDocument(JsonObject document) {
-        return Identities.redactDocument(services(document, Secrets::export));
+        return chat(Identities.redactDocument(services(document, Secrets::export)), true);
+    }
+
+    /** The document with the chat section's API key redacted, or sealed for an export (see {@link ChatSettings}). */
+    private static JsonObject chat(JsonObject document, boolean export) {
+        JsonObject shown = ChatSettings.redactSection(document.getValue("chat"), export);
+        return shown == null ? document : document.put("chat", shown);
     }
 
     /** The document with every service's literal secrets sealed, when a key is set (a seed for a new store). */

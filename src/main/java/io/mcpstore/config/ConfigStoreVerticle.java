@@ -553,8 +553,14 @@ public final class ConfigStoreVerticle extends VerticleBase {
                         doc.put(k, v);
                     }
                 }
+                // An exported chat key left out as *** keeps the stored one.
+                if (doc.getValue("chat") instanceof JsonObject chat
+                        && Secrets.REDACTED.equals(chat.getValue("apiKey"))) {
+                    JsonObject stored = document.getJsonObject("chat", new JsonObject());
+                    doc.put("chat", chat.copy().put("apiKey", stored.getValue("apiKey")));
+                }
                 if (!(doc.getValue("services") instanceof JsonObject importedServices)) {
-                    return Future.succeededFuture(new Change(doc, "imported")); // validation names the problem
+                    return Future.succeededFuture(new Change(doc, request.getString("summary", "imported")));
                 }
                 JsonObject unredacted = new JsonObject();
                 for (String s : importedServices.fieldNames()) {
@@ -570,7 +576,9 @@ public final class ConfigStoreVerticle extends VerticleBase {
                                     : e);
                 }
                 doc.put("services", unredacted);
-                return Future.succeededFuture(new Change(doc, "imported" + (merge ? " (merged)" : "")));
+                // A section's own API (the chat settings) names its change; a whole import says it was one.
+                return Future.succeededFuture(
+                        new Change(doc, request.getString("summary", "imported" + (merge ? " (merged)" : ""))));
             }
             case "rollback" -> {
                 long to = request.getLong("revision", 0L);

@@ -17,7 +17,8 @@ public record GatewayConfig(
         Map<String, AppConfig> apps,
         Sessions sessions,
         SecurityConfig security,
-        Stateless stateless) {
+        Stateless stateless,
+        ChatSettings chat) {
 
     /**
      * Where and how the gateway listens. {@code requestTimeoutMs}: how long a client may take to send a whole request
@@ -140,7 +141,8 @@ public record GatewayConfig(
             "users",
             "keys",
             "roles",
-            "signing");
+            "signing",
+            "chat");
 
     public static final ConfigKeys HTTP_KEYS = ConfigKeys.of(
             "host", "port", "maxBodyBytes", "allowedOrigins", "allowedHosts", "requestTimeoutMs", "idleTimeoutMs");
@@ -165,6 +167,7 @@ public record GatewayConfig(
                 case "store" -> StoreSettings.KEYS;
                 case "cluster" -> ClusterSettings.KEYS;
                 case "security" -> SecurityConfig.KEYS;
+                case "chat" -> ChatSettings.KEYS;
                 default -> null;
             };
         }
@@ -247,7 +250,10 @@ public record GatewayConfig(
                         Integer.MAX_VALUE,
                         "stateless"),
                 intIn(st, "listTtlMs", 0L, 0, Integer.MAX_VALUE, "stateless"));
-        return new GatewayConfig(h, n, pageSize, services, apps, limits, security, stateless);
+        Object chat = json.getValue("chat");
+        if (chat != null && !(chat instanceof JsonObject)) throw new ConfigException("chat", "must be a map");
+        return new GatewayConfig(
+                h, n, pageSize, services, apps, limits, security, stateless, ChatSettings.fromJson((JsonObject) chat));
     }
 
     /** The canonical JSON form: what the config store keeps and publishes. */
@@ -270,6 +276,7 @@ public record GatewayConfig(
                 .put("security", security.toJson());
         // Only when set, so that configs written before it existed keep their canonical form.
         if (!stateless.equals(Stateless.DEFAULTS)) out.put("stateless", stateless.toJson());
+        if (!chat.toJson().isEmpty()) out.put("chat", chat.toJson());
         return out;
     }
 
