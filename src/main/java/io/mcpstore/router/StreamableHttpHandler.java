@@ -192,7 +192,15 @@ final class StreamableHttpHandler {
                 answers.add(Future.succeededFuture(
                         JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid)));
             } else if (JsonRpc.isRequest(message)) {
-                answers.add(dispatcher.answer(endpoint, principal, session, message));
+                String owner = sessions.owner(id);
+                answers.add(
+                        owner != null && SessionOwner.atOwner(message.getString("method"))
+                                ? owners.answerAtOwner(owner, id, message)
+                                        .otherwise(e -> JsonRpc.error(
+                                                message.getValue("id"),
+                                                JsonRpc.INTERNAL_ERROR,
+                                                SessionOwner.refused(e).getMessage()))
+                                : dispatcher.answer(endpoint, principal, session, message));
             }
         }
         if (answers.isEmpty()) {
