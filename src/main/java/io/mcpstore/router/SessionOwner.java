@@ -127,8 +127,10 @@ final class SessionOwner {
     Future<Session> find(String id) {
         SessionSeal.Facts facts = sessions.remoteFacts(id);
         if (facts == null) return Future.succeededFuture(null);
+        sessions.checking(id, false);
         return ask(facts.owner(), new JsonObject().put("op", "check").put("id", id))
                 .map(reply -> sessions.adopt(id, facts))
+                .onFailure(e -> sessions.checking(id, true))
                 .recover(e -> gone(e) ? Future.succeededFuture(null) : Future.failedFuture(e));
     }
 

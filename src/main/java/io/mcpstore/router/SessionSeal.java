@@ -111,12 +111,15 @@ final class SessionSeal {
     /** The facts of an id this cluster sealed; {@code null} for anything else (malformed, tampered, foreign). */
     Facts open(String id) {
         if (id == null || !id.startsWith(PREFIX)) return null;
+        String body = id.substring(PREFIX.length());
         byte[] raw;
         try {
-            raw = DECODE.decode(id.substring(PREFIX.length()));
+            raw = DECODE.decode(body);
         } catch (IllegalArgumentException e) {
             return null;
         }
+        // One spelling per id: a last character changed only in its unused bits decodes alike, and is refused.
+        if (!ENCODE.encodeToString(raw).equals(body)) return null;
         if (raw.length <= NONCE_BYTES + TAG_BITS / 8) return null;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

@@ -62,6 +62,11 @@ final class SessionStore {
     private final ConcurrentHashMap<String, Remote> remote = new ConcurrentHashMap<>();
     /** Remote sessions used since their owners were last told (so that they do not close them as idle). */
     private final Set<String> usedRemote = ConcurrentHashMap.newKeySet();
+    /**
+     * Remote sessions being confirmed by their owners right now, and whether the owner closed one meanwhile (its
+     * "open" answer may cross the news of its close on the way; then it is not adopted).
+     */
+    private final ConcurrentHashMap<String, Boolean> checking = new ConcurrentHashMap<>();
 
     /**
      * @param clock monotonic milliseconds, for idle times
@@ -134,11 +139,25 @@ final class SessionStore {
         return facts;
     }
 
-    /** Serves another node's session here from now on, its owner having confirmed it. */
+    /**
+     * Serves another node's session here from now on, its owner having confirmed it; {@code null} when the owner has
+     * closed it meanwhile.
+     */
     Session adopt(String id, SessionSeal.Facts facts) {
         Session session = Session.of(id, facts, clock.getAsLong());
-        remote.put(id, new Remote(facts.owner(), session));
-        return session;
+        boolean[] closed = {false};
+        checking.compute(id, (k, closedMeanwhile) -> {
+            closed[0] = Boolean.TRUE.equals(closedMeanwhile);
+            if (!closed[0]) remote.put(id, new Remote(facts.owner(), session));
+            return null;
+        });
+        return closed[0] ? null : session;
+    }
+
+    /** The owner of {@code id} is being asked whether it is open (see {@link #adopt}); {@code done}: it has answered. */
+    void checking(String id, boolean done) {
+        if (done) checking.remove(id);
+        else checking.putIfAbsent(id, false);
     }
 
     /** The owner node of a session served here for another node; {@code null} for this node's own (or none). */
@@ -149,7 +168,9 @@ final class SessionStore {
 
     /** Forgets another node's session (its owner closed it). */
     void forget(String id) {
-        if (id != null && remote.remove(id) != null) usedRemote.remove(id);
+        if (id == null) return;
+        checking.computeIfPresent(id, (k, v) -> true);
+        if (remote.remove(id) != null) usedRemote.remove(id);
     }
 
     /**

@@ -106,6 +106,13 @@ class SessionSealTest {
         assertThat(store.owner(ofN2)).isEqualTo("n2");
         store.answering(ofN2);
         assertThat(store.drainUsed()).containsEntry("n2", List.of(ofN2));
+        // The owner closed a session while it confirmed it: not adopted.
+        String closedMeanwhile = seal.seal(FACTS_OF("n2"));
+        store.checking(closedMeanwhile, false);
+        store.forget(closedMeanwhile);
+        assertThat(store.adopt(closedMeanwhile, store.remoteFacts(closedMeanwhile)))
+                .isNull();
+        assertThat(store.get(closedMeanwhile)).isNull();
         // n2 leaves: its sessions are gone here.
         store.members(Set.of("n1"));
         assertThat(store.get(ofN2)).isNull();
