@@ -287,6 +287,30 @@ def main():
             if row.get("failed"):
                 md.append(f"| {c} | {target} failed: {row['failed'][:160]} | | | | | | | | | | | |")
         md.append("")
+        if any(t == "node2-session" for t, _ in rows):
+            md.append("**S1 cluster, another node's session** — through node 2 in sessions opened on node 2 (own) and "
+                      "in sessions opened on node 1 (served from their sealed ids; the owner is told of their use "
+                      "once per sweep period)")
+            md.append("")
+            md.append("| clients | own session req/s | node 1's session req/s | ratio | own p50 ms | node 1's p50 ms "
+                      "| own p99 ms | node 1's p99 ms | CPU µs per call node 1 + node 2: own / node 1's | errors |")
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+
+            def both(row):
+                cores = row["cpu_cores"]
+                if row.get("rps") and cores.get("node1") is not None and cores.get("node2") is not None:
+                    return f"{(cores['node1'] + cores['node2']) / row['rps'] * 1e6:,.0f}"
+                return "–"
+
+            for c in sorted({c for _, c in rows}):
+                own, other = rows.get(("node2-hop", c)), rows.get(("node2-session", c))
+                if not own or not other or not own.get("rps") or not other.get("rps"):
+                    continue
+                md.append(f"| {c} | {fmt(own['rps'])} | {fmt(other['rps'])} | {fmt(other['rps'] / own['rps'], 3)} | "
+                          f"{fmt(own['p50_ms'], 3)} | {fmt(other['p50_ms'], 3)} | {fmt(own['p99_ms'], 2)} | "
+                          f"{fmt(other['p99_ms'], 2)} | {both(own)} / {both(other)} | "
+                          f"{own['errors']} / {other['errors']} |")
+            md.append("")
 
     if raw.get("s2"):
         s = summarize_calls(raw["s2"], "mcpstore", ["supergateway", "mcp-proxy", "mcpstore-b"])

@@ -55,6 +55,25 @@ public final class Addresses {
     /** Request-reply: the store's health, {@code {type, state: up|down, revision, error?}}. */
     public static final String CONFIG_STATUS = "mcpstore.config.status";
 
+    private static final String SESSIONS_NODE_PREFIX = "mcpstore.sessions.node.";
+    private static final String SESSIONS_INSTANCE_PREFIX = "mcpstore.sessions.instance.";
+
+    /**
+     * Request-reply to the node that owns a 2025-era session (clustered): {@code {op: check|touch|close|forget|answer
+     * |stream, id, ...}} from the node a request of the session landed on (see {@code router/SessionOwner}).
+     */
+    public static String sessionsNode(String nodeId) {
+        return SESSIONS_NODE_PREFIX + nodeId;
+    }
+
+    /** Send: to the router instance that holds a session's GET stream for another node, {@code {op: unstream, key}}. */
+    public static String sessionsInstance(String instanceTag) {
+        return SESSIONS_INSTANCE_PREFIX + instanceTag;
+    }
+
+    /** Publish (clustered): a session closed on its owner node, {@code {session}}; the others forget it. */
+    public static final String SESSIONS_CLOSED = "mcpstore.sessions.closed";
+
     /** Request-reply to this node's ServiceManager: restart one service's upstream, {@code {service}}. */
     public static final String SERVICE_RESTART = "mcpstore.service.restart";
 

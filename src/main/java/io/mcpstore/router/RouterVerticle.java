@@ -66,6 +66,7 @@ public final class RouterVerticle extends VerticleBase {
     private SessionStreams streams;
     private ListenStreams listens;
     private RequestStates states;
+    private SessionOwner owners;
     private CallRelay relay;
     private RequestGuard guard;
     private StreamableHttpHandler streamable;
@@ -118,7 +119,8 @@ public final class RouterVerticle extends VerticleBase {
         guard = new RequestGuard(gateway.http(), instance == 0);
         RouterParts parts = new RouterParts(vertx, dispatcher, sessions, streams, relay, registry);
         listens = new ListenStreams(vertx, dispatcher, registry, tag);
-        streamable = new StreamableHttpHandler(parts, new StatelessHandler(parts, listens));
+        owners = new SessionOwner(parts, tag, prefix -> endpoints.get(prefix), instance == 0);
+        streamable = new StreamableHttpHandler(parts, new StatelessHandler(parts, listens), owners);
         states = new RequestStates(vertx, gateway.security().jwtKey());
         dispatcher.states(states);
         legacy = new LegacySseHandler(parts);
@@ -154,7 +156,13 @@ public final class RouterVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false)
                 .setTcpNoDelay(true);
         timeouts = new ConnectionTimeouts(vertx, http.requestTimeoutMs(), http.idleTimeoutMs());
-        return Future.all(catalog.completion(), config.completion(), notify.completion(), relay.start(), states.start())
+        return Future.all(
+                        catalog.completion(),
+                        config.completion(),
+                        notify.completion(),
+                        relay.start(),
+                        states.start(),
+                        owners.start())
                 .compose(v -> Authenticators.start(vertx, security))
                 .compose(a -> {
                     authenticator = a;
@@ -186,7 +194,8 @@ public final class RouterVerticle extends VerticleBase {
         streams.closeAll();
         listens.closeAll();
         Future<Void> auth = authenticator == null ? Future.succeededFuture() : authenticator.close();
-        return Future.join(auth, admin == null ? Future.succeededFuture() : admin.close(), states.close());
+        return Future.join(
+                auth, admin == null ? Future.succeededFuture() : admin.close(), states.close(), owners.close());
     }
 
     /** Closes the node's idle sessions: their streams end and their calls are cancelled, wherever they are. */

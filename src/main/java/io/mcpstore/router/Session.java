@@ -101,6 +101,58 @@ record Session(
                 level);
     }
 
+    /** The same session under the id {@code next} (a clustered node seals the negotiated facts into the id). */
+    Session withId(String next) {
+        return new Session(
+                next,
+                endpoint,
+                transport,
+                subject,
+                protocolVersion,
+                capabilities,
+                clientName,
+                clientVersion,
+                created,
+                lastActivity,
+                inFlight,
+                streamOpen,
+                logLevel);
+    }
+
+    /** What a sealed id says, for sealing. */
+    SessionSeal.Facts facts(String owner) {
+        return new SessionSeal.Facts(
+                owner,
+                endpoint,
+                subject,
+                protocolVersion,
+                SessionSeal.carried(capabilities),
+                clientName,
+                clientVersion,
+                created);
+    }
+
+    /**
+     * Another node's session, served here from its sealed facts: its mutable state (log level, subscriptions, its
+     * GET stream) stays with its owner.
+     */
+    static Session of(String id, SessionSeal.Facts facts, long now) {
+        return new Session(
+                id,
+                facts.endpoint(),
+                STREAMABLE_HTTP,
+                facts.subject(),
+                facts.protocolVersion(),
+                facts.capabilities(),
+                facts.clientName(),
+                facts.clientVersion(),
+                facts.created(),
+                now,
+                0,
+                false,
+                null);
+    }
+
     /** Unused since {@code now - idleMs}: no request answered, no stream open, no activity in that time. */
     boolean idle(long now, long idleMs) {
         return inFlight == 0 && !streamOpen && now - lastActivity >= idleMs;

@@ -9,7 +9,11 @@ import io.vertx.core.shareddata.Shareable;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -42,6 +46,28 @@ final class SessionStore {
     private final LongSupplier clock;
     private final Consumer<String> onClosed;
 
+    /** Another node's session used through this one, as its owner confirmed it. */
+    private record Remote(String owner, Session session) {}
+
+    /** Set once the node has joined a cluster: ids are sealed then, and other nodes' sessions are served too. */
+    private volatile SessionSeal seal;
+
+    private volatile String node;
+    private volatile Set<String> members = Set.of();
+    private volatile Consumer<String> closedInCluster = id -> {};
+    /**
+     * Other nodes' sessions seen here, confirmed by their owners: dropped when the owner closes one (it tells every
+     * node), leaves the cluster, or when unused here for the idle timeout.
+     */
+    private final ConcurrentHashMap<String, Remote> remote = new ConcurrentHashMap<>();
+    /** Remote sessions used since their owners were last told (so that they do not close them as idle). */
+    private final Set<String> usedRemote = ConcurrentHashMap.newKeySet();
+    /**
+     * Remote sessions being confirmed by their owners right now, and whether the owner closed one meanwhile (its
+     * "open" answer may cross the news of its close on the way; then it is not adopted).
+     */
+    private final ConcurrentHashMap<String, Boolean> checking = new ConcurrentHashMap<>();
+
     /**
      * @param clock monotonic milliseconds, for idle times
      * @param onClosed told the id of every session closed (deleted, expired, its legacy stream gone), once
@@ -71,6 +97,98 @@ final class SessionStore {
     }
 
     /**
+     * The node has joined a cluster as {@code node}: from now on Streamable HTTP session ids are sealed with {@code
+     * seal}, sessions of the other {@code members} are served here, and {@code closed} is told of every session
+     * closed here (so that the other nodes forget it).
+     */
+    void clustered(SessionSeal seal, String node, Collection<String> members, Consumer<String> closed) {
+        this.node = node;
+        this.closedInCluster = closed;
+        members(members);
+        this.seal = seal;
+    }
+
+    boolean clustered() {
+        return seal != null;
+    }
+
+    String node() {
+        return node;
+    }
+
+    /** The cluster's members now: the sessions of a node that left are gone (their owner's state died with it). */
+    void members(Collection<String> now) {
+        members = Set.copyOf(now);
+        remote.values().removeIf(r -> !members.contains(r.owner()));
+    }
+
+    boolean member(String nodeId) {
+        return members.contains(nodeId);
+    }
+
+    /**
+     * What a sealed id says, when it names a session of another live member (which still has to confirm that the
+     * session is open); {@code null} for an id that does not open, names this node, or names a node that left.
+     */
+    SessionSeal.Facts remoteFacts(String id) {
+        SessionSeal s = seal;
+        SessionSeal.Facts facts = s == null ? null : s.open(id);
+        if (facts == null || facts.owner() == null || facts.owner().equals(node) || !member(facts.owner())) {
+            return null;
+        }
+        return facts;
+    }
+
+    /**
+     * Serves another node's session here from now on, its owner having confirmed it; {@code null} when the owner has
+     * closed it meanwhile.
+     */
+    Session adopt(String id, SessionSeal.Facts facts) {
+        Session session = Session.of(id, facts, clock.getAsLong());
+        boolean[] closed = {false};
+        checking.compute(id, (k, closedMeanwhile) -> {
+            closed[0] = Boolean.TRUE.equals(closedMeanwhile);
+            if (!closed[0]) remote.put(id, new Remote(facts.owner(), session));
+            return null;
+        });
+        return closed[0] ? null : session;
+    }
+
+    /** The owner of {@code id} is being asked whether it is open (see {@link #adopt}); {@code done}: it has answered. */
+    void checking(String id, boolean done) {
+        if (done) checking.remove(id);
+        else checking.putIfAbsent(id, false);
+    }
+
+    /** The owner node of a session served here for another node; {@code null} for this node's own (or none). */
+    String owner(String id) {
+        Remote r = id == null || sessions.containsKey(id) ? null : remote.get(id);
+        return r == null ? null : r.owner();
+    }
+
+    /** Forgets another node's session (its owner closed it). */
+    void forget(String id) {
+        if (id == null) return;
+        checking.computeIfPresent(id, (k, v) -> true);
+        if (remote.remove(id) != null) usedRemote.remove(id);
+    }
+
+    /**
+     * The remote sessions used since the last call (or still answering here), by owner: each owner is told, so
+     * that it keeps them open.
+     */
+    Map<String, List<String>> drainUsed() {
+        Map<String, List<String>> out = new HashMap<>();
+        for (Remote r : remote.values()) {
+            String id = r.session().id();
+            if (usedRemote.remove(id) || r.session().inFlight() > 0) {
+                out.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(id);
+            }
+        }
+        return out;
+    }
+
+    /**
      * How often {@link #expire} should run: a quarter of the idle timeout, from 50 ms to one minute, so that a
      * session is closed at most a quarter (or a minute) after its idle timeout.
      */
@@ -94,23 +212,56 @@ final class SessionStore {
             n = admitted.get();
             if (n >= limits.max()) return null;
         } while (!admitted.compareAndSet(n, n + 1));
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long now = clock.getAsLong();
-        Session session = Session.opened(id, endpoint, transport, subject, System.currentTimeMillis(), now)
+        Session session = Session.opened(randomId(), endpoint, transport, subject, System.currentTimeMillis(), now)
                 .used(now, 0, streamOpen);
-        sessions.put(id, session);
+        sessions.put(session.id(), session);
         return session;
     }
 
+    /**
+     * Opens a Streamable HTTP session with what {@code initialize} negotiated; {@code null} when {@code max} are open
+     * already. On a clustered node its id is the sealed facts, so that every node can serve it.
+     */
+    Session open(String endpoint, String subject, String version, JsonObject initializeParams) {
+        Session opened = open(endpoint, Session.STREAMABLE_HTTP, false, subject);
+        if (opened == null) return null;
+        Session initialized = opened.initialized(version, initializeParams);
+        SessionSeal s = seal;
+        if (s == null) {
+            sessions.put(opened.id(), initialized);
+            return initialized;
+        }
+        Session sealed = initialized.withId(s.seal(initialized.facts(node)));
+        sessions.remove(opened.id());
+        sessions.put(sealed.id(), sealed);
+        return sealed;
+    }
+
+    private static String randomId() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The session, this node's or (when clustered) another live member's that is served here. */
     Session get(String id) {
-        return id == null ? null : sessions.get(id);
+        if (id == null) return null;
+        Session mine = sessions.get(id);
+        if (mine != null || remote.isEmpty()) return mine;
+        Remote r = remote.get(id);
+        return r == null || !member(r.owner()) ? null : r.session();
     }
 
     /** Applies {@code change} atomically; the session as changed, or {@code null} when there is none. */
     Session update(String id, UnaryOperator<Session> change) {
-        return id == null ? null : sessions.computeIfPresent(id, (k, s) -> change.apply(s));
+        if (id == null) return null;
+        Session mine = sessions.computeIfPresent(id, (k, s) -> change.apply(s));
+        if (mine != null || remote.isEmpty()) return mine;
+        Remote r = remote.computeIfPresent(id, (k, held) -> new Remote(held.owner(), change.apply(held.session())));
+        if (r == null) return null;
+        usedRemote.add(id);
+        return r.session();
     }
 
     /** A request of the session is being answered: it is in use until {@link #answered}. */
@@ -169,6 +320,8 @@ final class SessionStore {
                 expired.add(candidate.id());
             }
         }
+        // Other nodes' sessions unused here for as long are only forgotten: their owners decide when they close.
+        remote.values().removeIf(r -> r.session().idle(now, idleMs));
         return expired;
     }
 
@@ -179,5 +332,6 @@ final class SessionStore {
     private void closed(String id) {
         admitted.decrementAndGet();
         onClosed.accept(id);
+        if (seal != null) closedInCluster.accept(id);
     }
 }

@@ -106,6 +106,26 @@ final class StreamRegistry {
                 });
     }
 
+    /**
+     * Writes what another node sends for {@code key} (see {@link #remote}) to {@code out}: a session's GET stream held
+     * by the session's owner node, shown on this node's response. Returns the proxy's {@code {address, key}}.
+     */
+    JsonObject proxy(String key, SseStream.Output out) {
+        proxies.put(key, out);
+        return new JsonObject().put("address", Addresses.router(tag)).put("key", key);
+    }
+
+    /** A fresh key for {@link #proxy}. */
+    String proxyKey() {
+        return tag + ".p" + next++;
+    }
+
+    /** Stops showing a proxied stream; {@code end}: ends its output too. */
+    void unproxy(String key, boolean end) {
+        SseStream.Output out = proxies.remove(key);
+        if (out != null && end) out.end();
+    }
+
     /** The owner's side of a resumption that landed on another instance, and the proxied events that follow. */
     void onMessage(Message<JsonObject> m) {
         JsonObject body = m.body();
@@ -148,7 +168,8 @@ final class StreamRegistry {
         return new Replay(events, stream.ended(), next);
     }
 
-    private SseStream.Output remote(String address, String key) {
+    /** An output that sends each chunk to a {@link #proxy} on another instance or node. */
+    SseStream.Output remote(String address, String key) {
         return new SseStream.Output() {
             @Override
             public void write(String chunk) {

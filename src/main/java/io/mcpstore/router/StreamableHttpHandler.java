@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The Streamable HTTP transport (2025-11-25) on {@code <prefix>/mcp}: POST, GET and DELETE. */
 final class StreamableHttpHandler {
@@ -28,9 +29,11 @@ final class StreamableHttpHandler {
     private final StreamRegistry registry;
     private final Vertx vertx;
     private final StatelessHandler stateless;
+    private final SessionOwner owners;
 
-    StreamableHttpHandler(RouterParts parts, StatelessHandler stateless) {
+    StreamableHttpHandler(RouterParts parts, StatelessHandler stateless, SessionOwner owners) {
         this.stateless = stateless;
+        this.owners = owners;
         this.dispatcher = parts.dispatcher();
         this.sessions = parts.sessions();
         this.streams = parts.streams();
@@ -83,8 +86,11 @@ final class StreamableHttpHandler {
             initialize(ctx, endpoint, principal, message);
             return;
         }
-        Session found = session(request, endpoint, principal);
-        if (found == null) return;
+        withSession(request, endpoint, principal, found -> postMessage(ctx, endpoint, principal, message, found));
+    }
+
+    private void postMessage(
+            HttpServerResponse ctx, Endpoint endpoint, Principal principal, JsonObject message, Session found) {
         String id = found.id();
         if (!JsonRpc.isRequest(message)) {
             // Notifications and responses are accepted as they are; nothing answers them.
@@ -94,6 +100,15 @@ final class StreamableHttpHandler {
             }
             ctx.setStatusCode(202).end();
             ClientMessages.accept(vertx, relay, id, message);
+            return;
+        }
+        String owner = sessions.owner(id);
+        if (owner != null && SessionOwner.atOwner(message.getString("method"))) {
+            // What the owner holds for the session (log level, subscriptions) changes there.
+            sessions.touched(id);
+            owners.answerAtOwner(owner, id, message)
+                    .onSuccess(answer -> HttpReplies.json(ctx, 200, answer))
+                    .onFailure(e -> ownerFailed(ctx, e));
             return;
         }
         Session session = sessions.answering(id);
@@ -120,12 +135,11 @@ final class StreamableHttpHandler {
     private void initialize(HttpServerResponse ctx, Endpoint endpoint, Principal principal, JsonObject message) {
         boolean[] full = {false};
         JsonObject answer = dispatcher.initialize(message, init -> {
-            Session opened = sessions.open(endpoint.prefix(), Session.STREAMABLE_HTTP, false, principal.subject());
+            Session opened = sessions.open(endpoint.prefix(), principal.subject(), init.negotiated(), init.json());
             if (opened == null) {
                 full[0] = true;
                 return;
             }
-            sessions.update(opened.id(), s -> s.initialized(init.negotiated(), init.json()));
             ctx.putHeader(SESSION_HEADER, opened.id());
         });
         if (full[0]) {
@@ -137,9 +151,15 @@ final class StreamableHttpHandler {
 
     /** JSON-RPC batches: only sessions that negotiated 2025-03-26 may send them. */
     private void postBatch(HttpServerRequest request, Endpoint endpoint, Principal principal, JsonArray batch) {
-        HttpServerResponse ctx = request.response();
-        Session session = session(request, endpoint, principal);
-        if (session == null) return;
+        withSession(
+                request,
+                endpoint,
+                principal,
+                session -> postBatch(request.response(), endpoint, principal, batch, session));
+    }
+
+    private void postBatch(
+            HttpServerResponse ctx, Endpoint endpoint, Principal principal, JsonArray batch, Session session) {
         String id = session.id();
         String version = session.protocolVersion();
         if (!ProtocolVersion.allowsBatches(version)) {
@@ -172,7 +192,15 @@ final class StreamableHttpHandler {
                 answers.add(Future.succeededFuture(
                         JsonRpc.error(JsonRpcShape.safeId(message), JsonRpc.INVALID_REQUEST, invalid)));
             } else if (JsonRpc.isRequest(message)) {
-                answers.add(dispatcher.answer(endpoint, principal, session, message));
+                String owner = sessions.owner(id);
+                answers.add(
+                        owner != null && SessionOwner.atOwner(message.getString("method"))
+                                ? owners.answerAtOwner(owner, id, message)
+                                        .otherwise(e -> JsonRpc.error(
+                                                message.getValue("id"),
+                                                JsonRpc.INTERNAL_ERROR,
+                                                SessionOwner.refused(e).getMessage()))
+                                : dispatcher.answer(endpoint, principal, session, message));
             }
         }
         if (answers.isEmpty()) {
@@ -191,12 +219,20 @@ final class StreamableHttpHandler {
             HttpReplies.error(ctx, 406, "Not Acceptable: a GET stream needs Accept: text/event-stream");
             return;
         }
-        Session session = session(request, endpoint, principal);
-        if (session == null) return;
-        String id = session.id();
         String lastEventId = request.getHeader("Last-Event-ID");
+        withSession(request, endpoint, principal, session -> get(ctx, endpoint, session.id(), lastEventId));
+    }
+
+    private void get(HttpServerResponse ctx, Endpoint endpoint, String id, String lastEventId) {
         if (lastEventId != null) {
             resume(ctx, endpoint, id, lastEventId);
+            return;
+        }
+        String owner = sessions.owner(id);
+        if (owner != null) {
+            // Another node's session: its stream is held there, and shown here.
+            sessions.touched(id);
+            owners.stream(ctx, owner, id);
             return;
         }
         if (!sessions.claimStream(id)) {
@@ -231,7 +267,8 @@ final class StreamableHttpHandler {
         registry.resume(id, lastEventId, ctx.setStatusCode(200))
                 .onSuccess(replay -> {
                     if (!replay.ended()) return;
-                    if (sessions.claimStream(id)) {
+                    // (Another node's session goes on as a new GET stream held by its owner, on a new request.)
+                    if (sessions.owner(id) == null && sessions.claimStream(id)) {
                         live(ctx, endpoint, id, registry.open(id).to(replay.out()));
                     } else {
                         replay.out().end();
@@ -241,29 +278,63 @@ final class StreamableHttpHandler {
     }
 
     void delete(HttpServerRequest request, Endpoint endpoint, Principal principal) {
-        Session session = session(request, endpoint, principal);
-        if (session == null) return;
-        // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
-        if (sessions.close(session.id())) {
-            request.response().setStatusCode(200).end();
-        } else {
-            notFound(request.response());
-        }
+        HttpServerResponse ctx = request.response();
+        withSession(request, endpoint, principal, session -> {
+            if (!sessions.clustered()) {
+                // Every instance that holds a stream of this session ends it, and cancels the calls it still runs.
+                if (sessions.close(session.id())) ctx.setStatusCode(200).end();
+                else notFound(ctx);
+                return;
+            }
+            // Closed by its owner, wherever it is; answered once every node has forgotten it.
+            owners.close(session.id())
+                    .onSuccess(closed -> {
+                        if (closed) ctx.setStatusCode(200).end();
+                        else notFound(ctx);
+                    })
+                    .onFailure(e -> ownerFailed(ctx, e));
+        });
+    }
+
+    private static void ownerFailed(HttpServerResponse ctx, Throwable e) {
+        SessionOwner.Refused r = SessionOwner.refused(e);
+        if (r.status == 404) notFound(ctx);
+        else HttpReplies.error(ctx, 503, r.getMessage());
     }
 
     /**
-     * The session a request names, after the 400 (no header), 404 (unknown, another endpoint's or another
-     * subject's: a session id is no credential, and others' sessions are not told apart from unknown ones) and 400
-     * (unsupported protocol version) checks; {@code null} when the request has been answered with an error.
+     * Runs {@code then} with the session a request names, after the 400 (no header), 404 (unknown, another endpoint's
+     * or another subject's: a session id is no credential, and others' sessions are not told apart from unknown
+     * ones) and 400 (unsupported protocol version) checks; those answer the request themselves. A clustered node
+     * serves another node's session too: the first time it sees one, its owner is asked whether it is open.
      */
-    private Session session(HttpServerRequest request, Endpoint endpoint, Principal principal) {
+    private void withSession(
+            HttpServerRequest request, Endpoint endpoint, Principal principal, Consumer<Session> then) {
         HttpServerResponse ctx = request.response();
         String id = request.getHeader(SESSION_HEADER);
         if (id == null || id.isBlank()) {
             HttpReplies.error(ctx, 400, "Bad Request: Mcp-Session-Id header is required");
-            return null;
+            return;
         }
-        Session session = sessions.get(id);
+        Session known = sessions.get(id);
+        if (known != null || !sessions.clustered()) {
+            Session checked = checked(request, endpoint, principal, known);
+            if (checked != null) then.accept(checked);
+            return;
+        }
+        // (The body, if any, has been read already: nothing is lost while the owner answers.)
+        owners.find(id).onComplete(ar -> {
+            if (ar.failed()) {
+                ownerFailed(ctx, ar.cause());
+                return;
+            }
+            Session checked = checked(request, endpoint, principal, ar.result());
+            if (checked != null) then.accept(checked);
+        });
+    }
+
+    private Session checked(HttpServerRequest request, Endpoint endpoint, Principal principal, Session session) {
+        HttpServerResponse ctx = request.response();
         if (session == null
                 || !endpoint.prefix().equals(session.endpoint())
                 || !Session.STREAMABLE_HTTP.equals(session.transport())

@@ -40,9 +40,15 @@ final class LoadGen {
      * a GET of {@code URL} answered 200 (S7's direct calls of a REST API).
      * {@code --stateless NAME} (repeatable): that target's clients speak
      * 2026-07-28, statelessly (no session; {@code _meta} and the standard headers on every request).
+     * {@code --opened-at NAME=URL} (repeatable): that target's sessions are opened at URL (another cluster node) and
+     * continued at the target's URL.
      */
     static void calls(Args args) throws Exception {
         STATELESS.addAll(args.all("stateless"));
+        for (String o : args.all("opened-at")) {
+            String[] kv = o.split("=", 2);
+            OPENED_AT.put(kv[0], kv[1]);
+        }
         List<String[]> targets = new ArrayList<>();
         for (String t : args.all("target")) {
             String[] target = t.split("\\|", 4);
@@ -155,6 +161,8 @@ final class LoadGen {
 
     /** The targets whose clients are stateless (2026-07-28). */
     private static final java.util.Set<String> STATELESS = new java.util.HashSet<>();
+    /** {@code --opened-at NAME=URL}: that target's sessions are opened (initialize) at URL, then used at its own. */
+    private static final java.util.Map<String, String> OPENED_AT = new java.util.HashMap<>();
 
     private static String params(String tool, String arguments) {
         return new JsonObject().put("name", tool).put("arguments", new JsonObject(arguments)).encode();
@@ -179,11 +187,13 @@ final class LoadGen {
         sessions.removeIf(s -> !s.idle);
         List<Future<McpSession>> ready = new ArrayList<>();
         String bearer = target.length > 3 ? target[3] : null;
+        String openedAt = OPENED_AT.get(target[0]);
         while (sessions.size() + ready.size() < clients)
             ready.add(new McpSession(
-                            http, target[1], bearer, target.length > 2 && target[2].equals("-"),
-                            STATELESS.contains(target[0]))
-                    .initialize());
+                            http, openedAt == null ? target[1] : openedAt, bearer,
+                            target.length > 2 && target[2].equals("-"), STATELESS.contains(target[0]))
+                    .initialize()
+                    .map(s -> openedAt == null ? s : s.moveTo(target[1])));
         Future.all(ready).await(60, TimeUnit.SECONDS);
         for (Future<McpSession> f : ready) sessions.add(f.result());
     }

@@ -39,9 +39,9 @@ final class McpSession {
      * completes). Sessions made off the event loops spread over them.
      */
     private final Context context;
-    private final String host;
-    private final int port;
-    private final String path;
+    private String host;
+    private int port;
+    private String path;
     /** {@code Authorization} of every request (a gateway with security on), or null. */
     private final String authorization;
     private String sessionId;
@@ -87,6 +87,18 @@ final class McpSession {
 
     String id() {
         return sessionId;
+    }
+
+    /**
+     * Sends every later request of the session to {@code url}: a session opened on one node of a cluster and
+     * continued on another, as a client behind a load balancer without stickiness does.
+     */
+    McpSession moveTo(String url) {
+        URI uri = URI.create(url);
+        host = uri.getHost();
+        port = uri.getPort();
+        path = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+        return this;
     }
 
     long lastCallId() {
