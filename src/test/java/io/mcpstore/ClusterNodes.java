@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -30,6 +31,8 @@ import java.util.function.Supplier;
  */
 final class ClusterNodes implements AutoCloseable {
     static final Duration BOUND = Duration.ofSeconds(40);
+    /** How long a node may take from its JVM's start to listening, on a busy machine. */
+    static final Duration START_BOUND = Duration.ofSeconds(120);
 
     /** Kept after the run (under target/), so that a failure can be read in the nodes' logs. */
     private final Path dir;
@@ -115,12 +118,35 @@ final class ClusterNodes implements AutoCloseable {
         Process process = pb.start();
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
+        // The first line says where it listens; the rest is drained. A node that never gets there (a saturated
+        // machine) is stopped after START_BOUND rather than blocking the test in a read JUnit cannot interrupt.
+        CompletableFuture<String> first = new CompletableFuture<>();
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        first.complete(out.readLine());
+                        out.lines().forEach(l -> {});
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        first.complete(null);
+                    }
+                },
+                mark + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        String line;
+        try {
+            line = first.get(START_BOUND.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            line = null;
+        }
         long joinMs = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(line).as(mark + " started; its log: " + log(mark)).startsWith("MCPStore listening on ");
-        Thread drain = new Thread(() -> out.lines().forEach(l -> {}), mark + "-stdout");
-        drain.setDaemon(true);
-        drain.start();
+        if (line == null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(line)
+                .as(mark + " listening within " + START_BOUND + "; its log: " + log(mark))
+                .startsWith("MCPStore listening on ");
         Node node =
                 new Node(mark, process, TestGateway.remote(line.substring("MCPStore listening on ".length())), joinMs);
         nodes.add(node);

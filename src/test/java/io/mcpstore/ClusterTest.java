@@ -70,6 +70,44 @@ class ClusterTest {
         JsonObject echoed = session.call("fx__echo", new JsonObject().put("text", "through n3"));
         assertThat(echoed.encode()).contains("through n3");
 
+        // A 2026-07-28 call that needs the client's input: its requestState, signed on node 1, resumes on node 2.
+        nodes.addService(
+                n1.gateway(), "conf", Upstreams.fixtureStdio("--conformance").put("inheritEnv", true));
+        for (Node n : List.of(n1, n2)) {
+            await(
+                    "conf's tools known to " + n.mark(),
+                    () -> n.gateway().get("/api/v1/tools").body().contains("conf__test_elicitation"));
+        }
+        JsonObject ask = new JsonObject()
+                .put("name", "conf__test_elicitation")
+                .put("arguments", new JsonObject().put("message", "Who are you?"));
+        JsonObject first = await("input_required from n1", () -> {
+            JsonObject r = stateless(n1.gateway(), ask).getJsonObject("result");
+            return r != null && "input_required".equals(r.getString("resultType")) ? r : null;
+        });
+        String key =
+                first.getJsonObject("inputRequests").fieldNames().iterator().next();
+        JsonObject answer = stateless(
+                n2.gateway(),
+                ask.copy()
+                        .put("requestState", first.getString("requestState"))
+                        .put(
+                                "inputResponses",
+                                new JsonObject()
+                                        .put(
+                                                key,
+                                                new JsonObject()
+                                                        .put("action", "accept")
+                                                        .put(
+                                                                "content",
+                                                                new JsonObject()
+                                                                        .put("username", "alice")
+                                                                        .put("email", "a@example.com")))));
+        assertThat(answer.encode())
+                .as("the retry through n2")
+                .contains("action=accept")
+                .contains("alice");
+
         // A second service, and who holds what.
         nodes.addService(n2.gateway(), "fy", fixture("fy"));
         Node fxHolder = await("fx placed", () -> nodes.holder(n3.gateway(), "fx"));
@@ -140,6 +178,32 @@ class ClusterTest {
         for (int i = 0; i < 20; i++) {
             assertThat(answeredBy(via, "rep")).isEqualTo(survivors.get(1).mark());
         }
+    }
+
+    /** A 2026-07-28 tools/call (no session; what the revision needs in _meta and the standard headers). */
+    private static JsonObject stateless(TestGateway via, JsonObject params) {
+        JsonObject meta = new JsonObject()
+                .put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+                .put(
+                        "io.modelcontextprotocol/clientInfo",
+                        new JsonObject().put("name", "t").put("version", "1"))
+                .put(
+                        "io.modelcontextprotocol/clientCapabilities",
+                        new JsonObject().put("elicitation", new JsonObject()));
+        JsonObject body = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 1)
+                .put("method", "tools/call")
+                .put("params", params.copy().put("_meta", meta));
+        HttpResponse<String> r = via.post(
+                "/mcp",
+                body.encode(),
+                Map.of(
+                        "Accept", "application/json, text/event-stream",
+                        "MCP-Protocol-Version", "2026-07-28",
+                        "Mcp-Method", "tools/call",
+                        "Mcp-Name", params.getString("name")));
+        return new JsonObject(r.body());
     }
 
     @Test

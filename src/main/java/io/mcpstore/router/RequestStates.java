@@ -1,6 +1,8 @@
 package io.mcpstore.router;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.cluster.ClusterNode;
+import io.mcpstore.cluster.ClusterSecrets;
 import io.mcpstore.protocol.McpException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,17 +34,31 @@ final class RequestStates {
     private final Vertx vertx;
     private final String configuredSecret;
     private byte[] key;
+    /** In a cluster: the members' shared secret, used when no JWT key is configured or stored. */
+    private byte[] clusterSecret;
+
     private MessageConsumer<JsonObject> changes;
 
     /** @param configuredSecret {@code security.jwtKey} when configured (it wins over the store's), else null */
     RequestStates(Vertx vertx, String configuredSecret) {
         this.vertx = vertx;
         this.configuredSecret = configuredSecret;
-        if (configuredSecret != null) key = derive(configuredSecret);
+        if (configuredSecret != null) key = derive(configuredSecret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads the store's secret, and follows it as it changes. */
     Future<Void> start() {
+        // Each node's store may make its own stateKey (PostgreSQL: every node runs one), so in a cluster a state
+        // signed by one node would not verify on another: the cluster's shared secret is used instead.
+        Future<Void> shared = ClusterNode.manager(vertx) == null
+                ? Future.succeededFuture()
+                : ClusterSecrets.get(vertx, "requestState")
+                        .onSuccess(s -> clusterSecret = s)
+                        .mapEmpty();
+        return shared.compose(v -> follow());
+    }
+
+    private Future<Void> follow() {
         changes = vertx.eventBus()
                 .consumer(Addresses.CONFIG_CHANGED, m -> adopt(m.body().getJsonObject("identities")));
         return changes.completion()
@@ -58,8 +74,14 @@ final class RequestStates {
     private void adopt(JsonObject identities) {
         if (configuredSecret != null || identities == null) return;
         JsonObject signing = identities.getJsonObject("signing", new JsonObject());
-        String secret = signing.getString("jwtKey", identities.getString("stateKey"));
-        if (secret != null) key = derive(secret);
+        String jwtKey = signing.getString("jwtKey");
+        if (jwtKey != null) {
+            key = derive(jwtKey.getBytes(StandardCharsets.UTF_8));
+        } else if (clusterSecret != null) {
+            key = derive(clusterSecret);
+        } else if (identities.getString("stateKey") != null) {
+            key = derive(identities.getString("stateKey").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     String sign(Held held, long expiresAtMs) {
@@ -121,10 +143,10 @@ final class RequestStates {
     }
 
     /** A key of its own for request states, so that the JWT key itself never signs anything else. */
-    private static byte[] derive(String secret) {
+    private static byte[] derive(byte[] secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
             return mac.doFinal(CONTEXT);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,6 @@
 package io.mcpstore.router;
 
+import io.mcpstore.cluster.ClusterSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -25,7 +26,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class SessionSeal {
     static final String PREFIX = "c1.";
-    private static final String SECRETS_MAP = "mcpstore.cluster.secrets";
     private static final String SECRET = "sessions";
     private static final byte[] CONTEXT = "mcpstore session id v1".getBytes(StandardCharsets.UTF_8);
     private static final int NONCE_BYTES = 12;
@@ -82,12 +82,7 @@ final class SessionSeal {
 
     /** The cluster's seal: its secret from the cluster manager's map, put there by whichever node came first. */
     static Future<SessionSeal> cluster(Vertx vertx) {
-        byte[] mine = new byte[32];
-        RANDOM.nextBytes(mine);
-        return vertx.sharedData()
-                .<String, String>getAsyncMap(SECRETS_MAP)
-                .compose(map -> map.putIfAbsent(SECRET, ENCODE.encodeToString(mine)))
-                .map(held -> new SessionSeal(held == null ? mine : DECODE.decode(held)));
+        return ClusterSecrets.get(vertx, SECRET).map(SessionSeal::new);
     }
 
     String seal(Facts facts) {
