@@ -23,6 +23,14 @@ public final class Addresses {
     }
 
     /**
+     * In a cluster: the same as {@link #upstream(String)}, served only by the replica on node {@code nodeId}, so
+     * that a router picks the replica ({@code '@'} is not allowed in a service name, so no two addresses meet).
+     */
+    public static String upstreamAt(String service, String nodeId) {
+        return UPSTREAM_PREFIX + service + "@" + nodeId;
+    }
+
+    /**
      * Publish: an upstream's full catalog and state, {@code {service, state, error?, tools, resources,
      * resourceTemplates, prompts, capabilities, serverInfo}}. Sent on every state or list change.
      */
