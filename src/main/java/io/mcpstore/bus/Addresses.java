@@ -39,7 +39,7 @@ public final class Addresses {
     /** Publish: ask every upstream to publish its catalog again (a router that starts late catches up). */
     public static final String CATALOG_REFRESH = "mcpstore.catalog.refresh";
 
-    /** Publish: an upstream's state transition, {@code {service, state, error?, at}}. */
+    /** Publish: an upstream's state transition, {@code {service, state, error?, at, node?}} (node: in a cluster). */
     public static final String UPSTREAM_STATE = "mcpstore.upstream.state";
 
     /** Request-reply: the current config, {@code {revision, config}}. */

@@ -1,7 +1,9 @@
 package io.mcpstore.cluster;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.bus.Failures;
 import io.mcpstore.config.ServicePlacement.Balance;
+import io.mcpstore.upstream.UpstreamState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,7 +30,9 @@ import java.util.TreeSet;
  * Hazelcast cleans up when a node leaves); a call goes to one of them on its own address ({@link
  * Addresses#upstreamAt}), picked by the service's {@link Balance}. Calls in flight are kept by the node they went to,
  * so that when the cluster manager reports the node gone they fail at once ({@link ReplicaLost}) instead of waiting out
- * the service's timeout; such a call, when the caller says it is safe, goes once to another replica. Lives on the
+ * the service's timeout; such a call, when the caller says it is safe, goes once to another replica. A replica that
+ * said it cannot take calls (its state on {@link Addresses#UPSTREAM_STATE}: connecting, reconnecting...) is passed
+ * over while another can. Lives on the
  * router's event loop; not thread-safe. Not used when the gateway is not clustered (calls then take the plain
  * address, no lookup).
  */
@@ -69,6 +73,8 @@ public final class Replicas {
     private final Map<String, Integer> turns = new HashMap<>();
     /** Calls in flight by the node they went to. */
     private final Map<String, Set<Pending>> byNode = new HashMap<>();
+    /** By service, the replicas that said they cannot take calls now (a replica not heard of is taken to). */
+    private final Map<String, Set<String>> notTaking = new HashMap<>();
     /** Calls in flight by service, then node: what least-inflight reads. */
     private final Map<String, Map<String, Integer>> inflight = new HashMap<>();
 
@@ -78,6 +84,20 @@ public final class Replicas {
         this.context = vertx.getOrCreateContext();
         // Published by this node's ClusterVerticle on every membership change; unregistered with the router verticle.
         vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_MEMBERS, m -> membersChanged());
+        vertx.eventBus().<JsonObject>consumer(Addresses.UPSTREAM_STATE, m -> stateChanged(m.body()));
+    }
+
+    /** A replica changed state: one that cannot take calls (connecting, reconnecting, failed, stopped) is passed over. */
+    private void stateChanged(JsonObject event) {
+        String node = event.getString("node");
+        String service = event.getString("service");
+        if (node == null || service == null) return;
+        boolean takes = UpstreamState.READY.id().equals(event.getString("state"))
+                || UpstreamState.DEGRADED.id().equals(event.getString("state"));
+        Set<String> down = notTaking.computeIfAbsent(service, s -> new HashSet<>());
+        if (takes) down.remove(node);
+        else down.add(node);
+        if (down.isEmpty()) notTaking.remove(service);
     }
 
     /** The replicas of a clustered gateway for the router whose context this runs on; null when not clustered. */
@@ -121,7 +141,15 @@ public final class Replicas {
             String node = pick(service, live, balance);
             return send(service, node, body, options).recover(e -> {
                 ReplicaLost lost = lost(e, node);
-                if (lost == null) return Future.failedFuture(e);
+                if (lost == null) {
+                    // A replica that cannot take calls right now (it is connecting): a safe call tries another.
+                    if (retry && unavailable(e) && live.size() > 1) {
+                        Set<String> tried = new LinkedHashSet<>(excluded);
+                        tried.add(node);
+                        return attempt(service, body, options, balance, false, tried);
+                    }
+                    return Future.failedFuture(e);
+                }
                 holders.remove(service);
                 if (!retry) return Future.failedFuture(lost);
                 Set<String> tried = new LinkedHashSet<>(excluded);
@@ -164,6 +192,7 @@ public final class Replicas {
     private void membersChanged() {
         holders.clear();
         Set<String> members = new HashSet<>(manager.getNodes());
+        notTaking.values().forEach(down -> down.retainAll(members));
         for (String node : new ArrayList<>(byNode.keySet())) {
             if (members.contains(node)) continue;
             for (Pending p : new ArrayList<>(byNode.getOrDefault(node, Set.of()))) {
@@ -187,11 +216,21 @@ public final class Replicas {
                 node, "the connection to its node " + node + " was lost (" + failure.getMessage() + ")", false);
     }
 
+    private static boolean unavailable(Throwable failure) {
+        return failure instanceof ReplyException e
+                && e.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                && e.failureCode() == Failures.UNAVAILABLE;
+    }
+
     private static String left(String node) {
         return "its node " + node + " left the cluster while the call was in flight";
     }
 
-    private String pick(String service, List<String> live, Balance balance) {
+    private String pick(String service, List<String> holders, Balance balance) {
+        Set<String> down = notTaking.getOrDefault(service, Set.of());
+        List<String> live = holders.stream().filter(n -> !down.contains(n)).toList();
+        // None says it takes calls: any of them, to be answered with why not.
+        if (live.isEmpty()) live = holders;
         int turn = turns.merge(service, 1, Integer::sum) & Integer.MAX_VALUE;
         if (balance != Balance.LEAST_INFLIGHT) return live.get(turn % live.size());
         Map<String, Integer> counts = inflight.getOrDefault(service, Map.of());

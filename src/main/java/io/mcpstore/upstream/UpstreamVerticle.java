@@ -529,6 +529,9 @@ public final class UpstreamVerticle extends VerticleBase {
                 .put("state", next.id())
                 .put("at", Instant.now().toString());
         if (error != null) event.put("error", error);
+        // In a cluster, which replica moved: routers send calls to the replicas that take them.
+        String node = ClusterNode.nodeId(vertx);
+        if (node != null) event.put("node", node);
         vertx.eventBus().publish(Addresses.UPSTREAM_STATE, event);
         publishCatalog();
         return true;
