@@ -85,8 +85,9 @@ final class ServicesApi extends Resource {
     }
 
     /**
-     * Restarts the service's upstream where it runs: on this node alone, or in a cluster on every node that holds it
-     * (each node's cluster verticle hands the restart to its service manager); {@code nodes} then names them.
+     * Restarts the service's upstream where it runs: on this node alone, or in a cluster on every node that holds it,
+     * one after another (each node's cluster verticle hands the restart to its service manager); {@code nodes} then
+     * names them.
      */
     void restart(RoutingContext ctx) {
         String name = ctx.pathParam("name");
@@ -94,20 +95,22 @@ final class ServicesApi extends Resource {
         JsonObject ask = new JsonObject().put("service", name);
         Future<JsonObject> restarted = cluster.holders(name).compose(holders -> {
             if (holders.isEmpty()) return bus.request(Addresses.SERVICE_RESTART, ask, AdminBus.STORE_TIMEOUT_MS);
-            java.util.List<Future<JsonObject>> each = new java.util.ArrayList<>();
+            // One node after another, so that the other replicas of a service go on taking calls meanwhile.
+            JsonArray done = new JsonArray();
+            Future<Void> chain = Future.succeededFuture();
             for (Object o : holders) {
                 JsonObject node = (JsonObject) o;
-                each.add(bus.request(
+                chain = chain.compose(v -> bus.request(
                                 Addresses.node(node.getString("id")),
                                 new JsonObject().put("restart", name),
                                 AdminBus.STORE_TIMEOUT_MS)
-                        .map(r -> node));
+                        .<Void>map(r -> {
+                            done.add(node);
+                            return null;
+                        }));
             }
-            return Future.all(each)
-                    .map(all -> new JsonObject()
-                            .put("service", name)
-                            .put("restarted", true)
-                            .put("nodes", new JsonArray(all.list())));
+            return chain.map(v ->
+                    new JsonObject().put("service", name).put("restarted", true).put("nodes", done));
         });
         answer(ctx, restarted, 200);
     }
