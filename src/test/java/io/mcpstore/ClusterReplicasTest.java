@@ -113,6 +113,16 @@ class ClusterReplicasTest {
         return t == null ? null : new JsonObject(t).getString("CLUSTER_TEST_NODE");
     }
 
+    /** Waits until calls through {@code session} are answered by two replicas: both take calls, as its router sees. */
+    private static void answeredByBoth(McpSession session, String service) {
+        Set<String> both = new HashSet<>();
+        await(service + " answered by both replicas", () -> {
+            String by = answeredBy(session, service);
+            if (by != null) both.add(by);
+            return both.size() == 2;
+        });
+    }
+
     private CompletableFuture<JsonObject> async(Supplier<JsonObject> call) {
         return CompletableFuture.supplyAsync(call, pool);
     }
@@ -156,12 +166,7 @@ class ClusterReplicasTest {
         Node router =
                 all.stream().filter(n -> !lbHolders.contains(n)).findFirst().orElseThrow();
         McpSession viaRouter = sessionSeeing(router, "lb__slow", Map.of());
-        Set<String> both = new HashSet<>();
-        await("lb answered by both replicas when idle", () -> {
-            String by = answeredBy(viaRouter, "lb");
-            if (by != null) both.add(by);
-            return both.size() == 2;
-        });
+        answeredByBoth(viaRouter, "lb");
         CompletableFuture<JsonObject> busy = async(() -> viaRouter.call("lb__slow", new JsonObject().put("ms", 6000)));
         Thread.sleep(500);
         Set<String> whileBusy = new HashSet<>();
@@ -176,6 +181,7 @@ class ClusterReplicasTest {
         Node repRouter =
                 all.stream().filter(n -> !repHolders.contains(n)).findFirst().orElseThrow();
         McpSession viaRepRouter = sessionSeeing(repRouter, "rep__slow", Map.of());
+        answeredByBoth(viaRepRouter, "rep");
         List<CompletableFuture<JsonObject>> inFlight = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             inFlight.add(async(() -> viaRepRouter.call("rep__slow", new JsonObject().put("ms", 2000))));
@@ -203,6 +209,7 @@ class ClusterReplicasTest {
         assertThat(hgHolders).containsExactlyInAnyOrderElementsOf(survivors);
         Node hgRouter = survivors.get(1);
         McpSession viaHgRouter = sessionSeeing(hgRouter, "hg__hang", Map.of());
+        answeredByBoth(viaHgRouter, "hg");
         List<CompletableFuture<JsonObject>> hanging = new ArrayList<>();
         for (int i = 0; i < 4; i++) hanging.add(async(() -> viaHgRouter.call("hg__hang", new JsonObject())));
         Thread.sleep(700);
