@@ -234,4 +234,61 @@ final class ClusterNodes implements AutoCloseable {
     Path dir() {
         return dir;
     }
+
+    /**
+     * A node on the shared PostgreSQL store with {@code extraYaml} added to its config (top-level keys), {@code env}
+     * added to its environment and {@code jvmOptions} before its main class.
+     */
+    Node start(
+            String mark,
+            int port,
+            List<Integer> ports,
+            String extraYaml,
+            Map<String, String> env,
+            List<String> jvmOptions)
+            throws Exception {
+        Path config = dir.resolve(mark + ".yaml");
+        StringBuilder members = new StringBuilder();
+        for (int p : ports) members.append(members.length() == 0 ? "" : ", ").append("\"127.0.0.1:" + p + "\"");
+        Files.writeString(config, """
+                cluster:
+                  name: test-%d
+                  host: 127.0.0.1
+                  port: %d
+                  members: [%s]
+                store: {type: postgres, url: "%s", schema: %s}
+                services: {}
+                %s
+                """.formatted(ports.get(0), port, members, PG, schema, extraYaml));
+        long t0 = System.nanoTime();
+        List<String> command = new ArrayList<>(List.of(Upstreams.JAVA));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.mcpstore.Main",
+                "serve",
+                "--cluster",
+                "--config",
+                config.toString(),
+                "--port",
+                "0"));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectError(dir.resolve(mark + ".log").toFile());
+        pb.environment().put("CLUSTER_TEST_NODE", mark);
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        long joinMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(line).as(mark + " started; its log: " + log(mark)).startsWith("MCPStore listening on ");
+        Thread drain = new Thread(() -> out.lines().forEach(l -> {}), mark + "-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        Node node =
+                new Node(mark, process, TestGateway.remote(line.substring("MCPStore listening on ".length())), joinMs);
+        nodes.add(node);
+        return node;
+    }
 }

@@ -6,6 +6,7 @@ import io.mcpstore.security.AuthGate;
 import io.mcpstore.security.Authenticator;
 import io.mcpstore.security.Principal;
 import io.mcpstore.security.RateLimited;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +35,21 @@ final class AuthApi extends Resource {
             entry.put("remote", ctx.request().remoteAddress().hostAddress());
         // Sign-in is public, so the gate charges no bucket: each user name has its own (security.rateLimits.perKey),
         // which slows guessing a password.
-        long wait = gate.enabled() ? gate.limiter().forSubject("login:" + username) : 0;
-        if (wait > 0) {
-            RateLimited limited = new RateLimited(
-                    wait, "Rate limit exceeded for sign-in as " + username + ": retry in " + wait + " s");
-            gate.audit().record(entry.put("outcome", "rate_limited").put("status", 429));
-            gate.refuse(ctx.response(), limited, gate.baseUrl(ctx.request()) + AuthGate.METADATA_PATH);
-            return;
-        }
+        Future<Long> waits =
+                gate.enabled() ? gate.limiter().forSubject("login:" + username) : Future.succeededFuture(0L);
+        waits.onSuccess(wait -> {
+            if (wait > 0) {
+                RateLimited limited = new RateLimited(
+                        wait, "Rate limit exceeded for sign-in as " + username + ": retry in " + wait + " s");
+                gate.audit().record(entry.put("outcome", "rate_limited").put("status", 429));
+                gate.refuse(ctx.response(), limited, gate.baseUrl(ctx.request()) + AuthGate.METADATA_PATH);
+            } else {
+                login(ctx, username, password, entry);
+            }
+        });
+    }
+
+    private void login(RoutingContext ctx, String username, String password, JsonObject entry) {
         authenticator
                 .login(username, password)
                 .onSuccess(token -> {

@@ -120,14 +120,35 @@ final class ServicesApi extends Resource {
         update(ctx, op("service.enable", ctx.pathParam("name")).put("enabled", enabled), 200);
     }
 
+    /**
+     * Restarts the service's upstream where it runs: on this node alone, or in a cluster on every node that holds it,
+     * one after another (each node's cluster verticle hands the restart to its service manager); {@code nodes} then
+     * names them.
+     */
     void restart(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         current.service(name);
-        answer(
-                ctx,
-                bus.request(
-                        Addresses.SERVICE_RESTART, new JsonObject().put("service", name), AdminBus.STORE_TIMEOUT_MS),
-                200);
+        JsonObject ask = new JsonObject().put("service", name);
+        Future<JsonObject> restarted = cluster.holders(name).compose(holders -> {
+            if (holders.isEmpty()) return bus.request(Addresses.SERVICE_RESTART, ask, AdminBus.STORE_TIMEOUT_MS);
+            // One node after another, so that the other replicas of a service go on taking calls meanwhile.
+            JsonArray done = new JsonArray();
+            Future<Void> chain = Future.succeededFuture();
+            for (Object o : holders) {
+                JsonObject node = (JsonObject) o;
+                chain = chain.compose(v -> bus.request(
+                                Addresses.node(node.getString("id")),
+                                new JsonObject().put("restart", name),
+                                AdminBus.STORE_TIMEOUT_MS)
+                        .<Void>map(r -> {
+                            done.add(node);
+                            return null;
+                        }));
+            }
+            return chain.map(v ->
+                    new JsonObject().put("service", name).put("restarted", true).put("nodes", done));
+        });
+        answer(ctx, restarted, 200);
     }
 
     /**

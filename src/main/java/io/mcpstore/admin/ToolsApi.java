@@ -162,14 +162,15 @@ final class ToolsApi extends Resource {
                     "Permission denied: tool '" + call.publicName() + "' is not allowed for " + principal.subject(),
                     new JsonObject().put("error", "insufficient_scope")));
         }
-        long wait = gate.limiter().forTool(call.publicName());
-        if (wait > 0) {
-            return Future.failedFuture(new Problem(
-                    429,
-                    "Rate limit exceeded for tool '" + call.publicName() + "': retry in " + wait + " s",
-                    new JsonObject().put("retryAfterSeconds", wait)));
-        }
-        return Future.succeededFuture();
+        return gate.limiter().forTool(call.publicName()).compose(wait -> {
+            if (wait > 0) {
+                return Future.failedFuture(new Problem(
+                        429,
+                        "Rate limit exceeded for tool '" + call.publicName() + "': retry in " + wait + " s",
+                        new JsonObject().put("retryAfterSeconds", wait)));
+            }
+            return Future.succeededFuture();
+        });
     }
 
     /** One tool call's audit entry (never the argument values: their size only). */

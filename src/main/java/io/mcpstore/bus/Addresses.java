@@ -23,6 +23,14 @@ public final class Addresses {
     }
 
     /**
+     * In a cluster: the same as {@link #upstream(String)}, served only by the replica on node {@code nodeId}, so
+     * that a router picks the replica ({@code '@'} is not allowed in a service name, so no two addresses meet).
+     */
+    public static String upstreamAt(String service, String nodeId) {
+        return UPSTREAM_PREFIX + service + "@" + nodeId;
+    }
+
+    /**
      * Publish: an upstream's full catalog and state, {@code {service, state, error?, tools, resources,
      * resourceTemplates, prompts, capabilities, serverInfo}}. Sent on every state or list change.
      */
@@ -31,7 +39,7 @@ public final class Addresses {
     /** Publish: ask every upstream to publish its catalog again (a router that starts late catches up). */
     public static final String CATALOG_REFRESH = "mcpstore.catalog.refresh";
 
-    /** Publish: an upstream's state transition, {@code {service, state, error?, at}}. */
+    /** Publish: an upstream's state transition, {@code {service, state, error?, at, node?}} (node: in a cluster). */
     public static final String UPSTREAM_STATE = "mcpstore.upstream.state";
 
     /** Request-reply: the current config, {@code {revision, config}}. */

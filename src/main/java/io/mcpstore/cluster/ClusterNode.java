@@ -52,6 +52,8 @@ public final class ClusterNode {
         network.setPublicAddress(settings.host() + ":" + settings.port());
         network.getInterfaces().setEnabled(true).addInterface(ip);
         network.getRestApiConfig().setEnabled(false);
+        // Bucket4j's rate-limit buckets live in this Hazelcast: its entry processors' serializers.
+        io.mcpstore.security.ClusterBuckets.configure(config);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -80,6 +82,12 @@ public final class ClusterNode {
     /** The cluster manager of a Vert.x made by {@link #join}, or null for one that is not clustered. */
     public static HazelcastClusterManager manager(Vertx vertx) {
         return MANAGERS.get(vertx);
+    }
+
+    /** This node's id in the cluster, or null when the gateway is not clustered. */
+    public static String nodeId(Vertx vertx) {
+        HazelcastClusterManager manager = manager(vertx);
+        return manager == null ? null : manager.getNodeId();
     }
 
     private static String ip(String host) {

@@ -9,6 +9,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -29,6 +31,8 @@ public final class ClusterVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterVerticle.class);
     private static final String NODES_MAP = "mcpstore.cluster.nodes";
     private static final long NODE_TIMEOUT_MS = 3_000;
+    /** A restart waits for the upstream to be up again (a child process started, a connection made). */
+    private static final long RESTART_TIMEOUT_MS = 10_000;
 
     private HazelcastClusterManager manager;
     private AsyncMap<String, JsonObject> nodes;
@@ -119,8 +123,26 @@ public final class ClusterVerticle extends VerticleBase {
                 .put("nodes", new JsonArray(new ArrayList<>(members)));
     }
 
-    /** This node with the services it holds, as its ServiceManager says. */
+    /**
+     * This node with the services it holds, as its ServiceManager says; {@code {restart: service}} restarts that
+     * service's upstream here instead (a restart asked on another node).
+     */
     private void self(Message<JsonObject> m) {
+        String restart = m.body().getString("restart");
+        if (restart != null) {
+            vertx.eventBus()
+                    .<JsonObject>request(
+                            Addresses.SERVICE_RESTART,
+                            new JsonObject().put("service", restart),
+                            new DeliveryOptions().setLocalOnly(true).setSendTimeout(RESTART_TIMEOUT_MS))
+                    .onSuccess(r -> m.reply(r.body()))
+                    .onFailure(e -> m.fail(
+                            e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                                    ? r.failureCode()
+                                    : 503,
+                            "node " + manager.getNodeId() + ": " + e.getMessage()));
+            return;
+        }
         vertx.eventBus()
                 .<JsonObject>request(
                         Addresses.SERVICE_HOLDINGS,

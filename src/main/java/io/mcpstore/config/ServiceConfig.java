@@ -149,6 +149,7 @@ public record ServiceConfig(
             "protocol",
             "replicas",
             "retry",
+            "balance",
             "placement");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");

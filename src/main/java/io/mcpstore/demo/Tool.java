@@ -7,9 +7,16 @@ import java.util.function.Function;
 
 /**
  * A tool a server offers: its name, description, JSON Schema for the arguments (checked before the handler runs), an
- * optional output schema, and the handler that produces the {@code tools/call} result.
+ * optional output schema, the handler that produces the {@code tools/call} result, and optional annotations
+ * ({@code readOnlyHint}, {@code idempotentHint}, ...).
  */
-public record Tool(String name, String description, JsonObject inputSchema, JsonObject outputSchema, Handler handler) {
+public record Tool(
+        String name,
+        String description,
+        JsonObject inputSchema,
+        JsonObject outputSchema,
+        Handler handler,
+        JsonObject annotations) {
 
     /** Produces a {@code CallToolResult}; asynchronous so that a slow tool holds no thread while it waits. */
     @FunctionalInterface
@@ -24,6 +31,10 @@ public record Tool(String name, String description, JsonObject inputSchema, Json
         inputSchema = inputSchema == null ? Schemas.object() : inputSchema;
     }
 
+    public Tool(String name, String description, JsonObject inputSchema, JsonObject outputSchema, Handler handler) {
+        this(name, description, inputSchema, outputSchema, handler, null);
+    }
+
     /** A tool whose answer is computed right away from its arguments. */
     public static Tool of(
             String name, String description, JsonObject inputSchema, Function<JsonObject, JsonObject> fn) {
@@ -32,7 +43,11 @@ public record Tool(String name, String description, JsonObject inputSchema, Json
     }
 
     public Tool withOutputSchema(JsonObject schema) {
-        return new Tool(name, description, inputSchema, schema, handler);
+        return new Tool(name, description, inputSchema, schema, handler, annotations);
+    }
+
+    public Tool withAnnotations(JsonObject value) {
+        return new Tool(name, description, inputSchema, outputSchema, handler, value);
     }
 
     /** The entry in a {@code tools/list} result. */
@@ -44,6 +59,9 @@ public record Tool(String name, String description, JsonObject inputSchema, Json
         json.put("inputSchema", inputSchema.copy());
         if (outputSchema != null) {
             json.put("outputSchema", outputSchema.copy());
+        }
+        if (annotations != null) {
+            json.put("annotations", annotations.copy());
         }
         return json;
     }

@@ -184,13 +184,14 @@ final class CallRelay {
     }
 
     private void cancelUpstream(Call call, String reason) {
-        vertx.eventBus()
-                .send(
-                        Addresses.upstream(call.service()),
-                        new JsonObject()
-                                .put("method", McpMethods.NOTIFICATIONS_CANCELLED)
-                                .put("params", new JsonObject().put("reason", reason))
-                                .put("relay", relayOf(call)));
+        JsonObject cancel = new JsonObject()
+                .put("method", McpMethods.NOTIFICATIONS_CANCELLED)
+                .put("params", new JsonObject().put("reason", reason))
+                .put("relay", relayOf(call));
+        // In a cluster the call went to one of the service's replicas: every replica hears it, the one that has the
+        // call (named by its relay) cancels it, the others know no such call.
+        if (vertx.isClustered()) vertx.eventBus().publish(Addresses.upstream(call.service()), cancel);
+        else vertx.eventBus().send(Addresses.upstream(call.service()), cancel);
     }
 
     private static String ownerOf(String id) {

@@ -6,6 +6,7 @@ import io.mcpstore.bus.InputHold;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.catalog.CatalogView;
 import io.mcpstore.catalog.ServiceCatalog;
+import io.mcpstore.cluster.Replicas;
 import io.mcpstore.config.GatewayConfig;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.metrics.GatewayMetrics;
@@ -22,6 +23,7 @@ import io.mcpstore.security.RateLimiter;
 import io.mcpstore.security.ToolPatterns;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -58,6 +60,8 @@ final class McpDispatcher {
     private RateLimiter limiter = RateLimiter.NONE;
     private AuditTrail audit = AuditTrail.NONE;
     private RequestStates states;
+    /** The replicas of services when the gateway is clustered; null alone (calls take the plain address). */
+    private final Replicas replicas;
 
     McpDispatcher(
             Vertx vertx,
@@ -73,6 +77,7 @@ final class McpDispatcher {
         this.metrics = metrics;
         this.logWarnings = logWarnings;
         this.version = version;
+        this.replicas = Replicas.of(vertx);
     }
 
     /** The per-tool buckets and the audit log of tool calls (none until set: security off). */
@@ -453,14 +458,20 @@ final class McpDispatcher {
             throw new McpException(
                     PERMISSION_DENIED, "Permission denied: tool '" + name + "' is not allowed for " + who.subject());
         }
-        long wait = limiter.forTool(name);
-        if (wait > 0) {
-            recordRefusal(endpoint, who, name, "rate_limited");
-            throw new McpException(
-                    RateLimited.CODE,
-                    "Rate limit exceeded: tool '" + name + "' takes no more calls now; retry in " + wait + " s",
-                    new JsonObject().put("retryAfterSeconds", wait));
-        }
+        return limiter.forTool(name).compose(wait -> {
+            if (wait > 0) {
+                recordRefusal(endpoint, who, name, "rate_limited");
+                throw new McpException(
+                        RateLimited.CODE,
+                        "Rate limit exceeded: tool '" + name + "' takes no more calls now; retry in " + wait + " s",
+                        new JsonObject().put("retryAfterSeconds", wait));
+            }
+            return callTool(endpoint, session, params, name, who, (JsonObject) args);
+        });
+    }
+
+    private Future<JsonObject> callTool(
+            Endpoint endpoint, Caller session, JsonObject params, String name, Principal who, JsonObject args) {
         CatalogView view = view(endpoint);
         CatalogView.Target target = view.tool(name);
         if (target == null) {
@@ -477,7 +488,7 @@ final class McpDispatcher {
                     long nanos = System.nanoTime() - start;
                     metrics.toolCall(target.service(), target.name(), outcome(ar), nanos);
                     if (audit != AuditTrail.NONE) {
-                        recordCall(endpoint, who, name, target.service(), (JsonObject) args, ar, nanos);
+                        recordCall(endpoint, who, name, target.service(), args, ar, nanos);
                     }
                 });
     }
@@ -568,12 +579,18 @@ final class McpDispatcher {
             }
         }
         if (caller.relay() != null) body.put("relay", caller.relay().open(service));
-        return vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.upstream(service),
+        DeliveryOptions options = AsIsJsonCodec.options().setSendTimeout(timeout);
+        boolean retry = replicas != null && retrySafe(sc, service, body.getString("method"), params);
+        Future<Message<JsonObject>> sent = replicas == null
+                ? vertx.eventBus().request(Addresses.upstream(service), body, options)
+                : replicas.request(
+                        service,
                         body,
-                        AsIsJsonCodec.options().setSendTimeout(timeout))
-                .recover(failure -> Future.failedFuture(busFailure(service, method, timeout, failure)))
+                        options,
+                        sc == null ? null : sc.placement().balance(),
+                        retry);
+        return sent.recover(
+                        failure -> Future.failedFuture(busFailure(service, method, params, timeout, retry, failure)))
                 .compose(reply -> {
                     String pending = held ? reply.body().getString(InputHold.PENDING) : null;
                     if (pending == null) return unwrap(reply);
@@ -614,7 +631,52 @@ final class McpDispatcher {
         return Future.succeededFuture(result == null ? new JsonObject() : result);
     }
 
-    private static Throwable busFailure(String service, String method, long timeout, Throwable failure) {
+    /**
+     * Whether a call that failed because its replica went away may go once to another replica: the service says
+     * {@code retry: safe}, or the tool says it is read-only or idempotent, or the method only reads.
+     */
+    private boolean retrySafe(ServiceConfig sc, String service, String method, JsonObject params) {
+        if (sc != null && sc.placement().retrySafe()) return true;
+        if (McpMethods.RESOURCES_READ.equals(method)
+                || McpMethods.PROMPTS_GET.equals(method)
+                || McpMethods.COMPLETION_COMPLETE.equals(method)) {
+            return true;
+        }
+        if (!McpMethods.TOOLS_CALL.equals(method)) return false;
+        JsonObject annotations = annotations(service, params.getString("name"));
+        return annotations != null
+                && (Boolean.TRUE.equals(annotations.getValue("readOnlyHint"))
+                        || Boolean.TRUE.equals(annotations.getValue("idempotentHint")));
+    }
+
+    /** The annotations the upstream gave its tool {@code name}, or null. */
+    private JsonObject annotations(String service, String name) {
+        ServiceCatalog sc = catalog.service(service);
+        if (sc == null || name == null) return null;
+        for (Object o : sc.tools()) {
+            if (o instanceof JsonObject tool && name.equals(tool.getString("name"))) {
+                return tool.getValue("annotations") instanceof JsonObject a ? a : null;
+            }
+        }
+        return null;
+    }
+
+    private static Throwable busFailure(
+            String service, String method, JsonObject params, long timeout, boolean retry, Throwable failure) {
+        if (failure instanceof Replicas.ReplicaLost lost) {
+            String why = lost.retried() || retry
+                    ? ""
+                    : McpMethods.TOOLS_CALL.equals(method)
+                            ? "; not retried: tool '" + params.getString("name")
+                                    + "' is not marked readOnlyHint or idempotentHint, and the service does not say"
+                                    + " retry: safe"
+                            : "; not retried: " + method + " is not safe to repeat, and the service does not say"
+                                    + " retry: safe";
+            return new McpException(
+                    JsonRpc.CONNECTION_CLOSED,
+                    "Service '" + service + "': " + lost.getMessage() + why,
+                    new JsonObject().put("service", service).put("node", lost.node()));
+        }
         if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
             return new McpException(JsonRpc.CONNECTION_CLOSED, "Service '" + service + "' is not running");
         }

@@ -93,14 +93,15 @@ public final class AuthGate {
                 return Future.failedFuture(failure);
             }
             Principal principal = ar.result();
-            long wait = limiter.forSubject(principal.subject());
-            if (wait > 0) {
-                RateLimited limited = new RateLimited(
-                        wait, "Rate limit exceeded for " + principal.subject() + ": retry in " + wait + " s");
-                audit.refusal(request, principal, limited);
-                return Future.failedFuture(limited);
-            }
-            return Future.succeededFuture(principal);
+            return limiter.forSubject(principal.subject()).compose(wait -> {
+                if (wait > 0) {
+                    RateLimited limited = new RateLimited(
+                            wait, "Rate limit exceeded for " + principal.subject() + ": retry in " + wait + " s");
+                    audit.refusal(request, principal, limited);
+                    return Future.failedFuture(limited);
+                }
+                return Future.succeededFuture(principal);
+            });
         });
     }
 

@@ -4,6 +4,7 @@ import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.AsIsJsonCodec;
 import io.mcpstore.bus.Failures;
 import io.mcpstore.bus.InputHold;
+import io.mcpstore.cluster.ClusterNode;
 import io.mcpstore.config.ServiceConfig;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.protocol.Stateless;
@@ -76,11 +77,18 @@ public final class UpstreamVerticle extends VerticleBase {
         relay.onAbandoned(call -> cancel(call, "the client's input never came, or it cannot serve the call"));
         listener = new SubscriptionListener(vertx, service.name(), log, this::refreshAll);
         setState(UpstreamState.CONNECTING);
-        // Consumers are unregistered by Vert.x when the verticle is undeployed.
+        // Consumers are unregistered by Vert.x when the verticle is undeployed. In a cluster this replica also
+        // answers on its node's own address, where routers send the calls they spread over the replicas.
+        String node = ClusterNode.nodeId(vertx);
         return Future.all(
                         vertx.eventBus()
                                 .consumer(Addresses.upstream(service.name()), this::onRequest)
                                 .completion(),
+                        node == null
+                                ? Future.succeededFuture()
+                                : vertx.eventBus()
+                                        .consumer(Addresses.upstreamAt(service.name(), node), this::onRequest)
+                                        .completion(),
                         vertx.eventBus()
                                 .consumer(Addresses.CATALOG_REFRESH, m -> publishCatalog())
                                 .completion())
@@ -521,6 +529,9 @@ public final class UpstreamVerticle extends VerticleBase {
                 .put("state", next.id())
                 .put("at", Instant.now().toString());
         if (error != null) event.put("error", error);
+        // In a cluster, which replica moved: routers send calls to the replicas that take them.
+        String node = ClusterNode.nodeId(vertx);
+        if (node != null) event.put("node", node);
         vertx.eventBus().publish(Addresses.UPSTREAM_STATE, event);
         publishCatalog();
         return true;
