@@ -22,8 +22,9 @@ export async function render(view, { notify, failed }) {
     'No users.'));
     const chosen = pwUser.value;
     pwUser.replaceChildren(...u.users.map(x => h('option', { value: x.name, selected: x.name === chosen }, x.name)));
-    keys.replaceChildren(table(['Key', 'Name', 'Role', 'Expires', ''], k.keys.map(x => h('tr', { dataset: { key: x.id } },
-      h('td', {}, h('code', {}, x.id)), h('td', {}, x.name || ''), h('td', {}, x.role), h('td', {}, x.expiresAt || 'never'),
+    keys.replaceChildren(table(['Key', 'Name', 'Role', 'Apps', 'Tools', 'Expires', ''], k.keys.map(x => h('tr', { dataset: { key: x.id } },
+      h('td', {}, h('code', {}, x.id)), h('td', {}, x.name || ''), h('td', {}, x.role),
+      h('td', {}, (x.apps || []).join(', ') || 'all'), h('td', {}, (x.tools || []).join(', ') || 'all'), h('td', {}, x.expiresAt || 'never'),
       h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': 'Revoke key ' + (x.name || x.id), onclick: () => del('keys/', x.id) }, 'Revoke')))),
     'No API keys.'));
   }
@@ -82,11 +83,22 @@ export async function render(view, { notify, failed }) {
   function keyForm() {
     const name = h('input', { name: 'name', autocomplete: 'off', spellcheck: 'false', required: true });
     const role = roleSelect('role');
-    const form = h('form', { id: 'add-key' }, field('Key name', name), field('Role', role), h('button', { type: 'submit' }, 'Create key'));
+    // Limits: the apps the key may use, the tool name patterns it may call (both blank: no limit), when it stops.
+    const apps = h('input', { name: 'apps', autocomplete: 'off', spellcheck: 'false', placeholder: 'all apps' });
+    const tools = h('input', { name: 'tools', autocomplete: 'off', spellcheck: 'false', placeholder: 'all tools, e.g. github__*' });
+    const expires = h('input', { name: 'expires', type: 'date' });
+    const list = input => input.value.split(',').map(x => x.trim()).filter(Boolean);
+    const form = h('form', { id: 'add-key' }, field('Key name', name), field('Role', role),
+      field('Apps (comma-separated)', apps), field('Tools (comma-separated patterns)', tools),
+      field('Expires (start of the day, UTC)', expires), h('button', { type: 'submit' }, 'Create key'));
     form.addEventListener('submit', async e => {
       e.preventDefault();
+      const json = { name: name.value.trim(), role: role.value };
+      if (list(apps).length) json.apps = list(apps);
+      if (list(tools).length) json.tools = list(tools);
+      if (expires.value) json.expiresAt = expires.value + 'T00:00:00Z';
       try {
-        const key = await api('keys', { method: 'POST', json: { name: name.value.trim(), role: role.value } });
+        const key = await api('keys', { method: 'POST', json });
         const text = h('code', { id: 'key-text' }, key.key);
         shown.replaceChildren(h('div', { class: 'card' }, h('p', {}, h('strong', {}, 'Your new key — copy it now: it is shown only this once.')),
           h('p', { class: 'row' }, text, copyButton(text, 'Copy key'))));

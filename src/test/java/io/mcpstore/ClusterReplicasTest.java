@@ -186,6 +186,16 @@ class ClusterReplicasTest {
         for (int i = 0; i < 6; i++) {
             inFlight.add(async(() -> viaRepRouter.call("rep__slow", new JsonObject().put("ms", 2000))));
         }
+        // The same through the admin API's tool calls (the console's playground and chat lab call that way too).
+        List<CompletableFuture<String>> inFlightRest = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            inFlightRest.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        var r = ClusterNodes.call(repRouter.gateway(), "rep__slow", new JsonObject().put("ms", 2000));
+                        return r.statusCode() + " " + r.body();
+                    },
+                    pool));
+        }
         Thread.sleep(700);
         Node victim = repHolders.get(0);
         long t0 = System.nanoTime();
@@ -193,6 +203,11 @@ class ClusterReplicasTest {
         for (CompletableFuture<JsonObject> f : inFlight) {
             JsonObject answer = f.get(ClusterNodes.BOUND.toSeconds(), TimeUnit.SECONDS);
             assertThat(text(answer)).as(answer.encode()).isEqualTo("slept 2000 ms");
+        }
+        for (CompletableFuture<String> f : inFlightRest) {
+            assertThat(f.get(ClusterNodes.BOUND.toSeconds(), TimeUnit.SECONDS))
+                    .startsWith("200 ")
+                    .contains("slept 2000 ms");
         }
         System.out.printf(
                 "cluster replicas: SIGKILL of a replica to its 6 read-only calls in flight answered (retried): %d ms%n",

@@ -158,6 +158,8 @@ class ConsolePagesTest {
             // Users & keys: a key is shown once, and listed without its text.
             go(page, "#/users", "Users & keys");
             fill(page, "add-key", "name", "ci");
+            fill(page, "add-key", "tools", "fx__echo, fx__add");
+            fill(page, "add-key", "expires", "2099-01-31");
             click(page, "#add-key button[type=submit]");
             page.await("document.getElementById('key-text')?.textContent.startsWith('mcps_')", WITHIN, DOM);
             String key = (String) page.eval("document.getElementById('key-text').textContent");
@@ -170,6 +172,15 @@ class ConsolePagesTest {
             go(page, "#/users", "Users & keys");
             page.await("document.querySelector('#view tr[data-key]')", WITHIN, DOM);
             assertThat((String) page.eval(DOM)).doesNotContain(key);
+            // Its limits are the ones typed: listed, and stored so.
+            assertThat((String) page.eval("document.querySelector('#view tr[data-key]').textContent"))
+                    .contains("fx__echo, fx__add")
+                    .contains("2099-01-31T00:00:00Z");
+            JsonObject stored = new JsonObject(gateway.get("/api/v1/keys").body())
+                    .getJsonArray("keys")
+                    .getJsonObject(0);
+            assertThat(stored.getJsonArray("tools").getList()).containsExactly("fx__echo", "fx__add");
+            assertThat(stored.getString("expiresAt")).isEqualTo("2099-01-31T00:00:00Z");
         }
     }
 }

@@ -60,7 +60,7 @@ public final class AdminApi {
             Buffer openapi) {
         this.vertx = vertx;
         this.gate = gate;
-        AdminBus bus = new AdminBus(vertx);
+        AdminBus bus = new AdminBus(vertx, io.mcpstore.cluster.Replicas.of(vertx));
         this.current = new CurrentConfig(bus, config);
         this.openapi = openapi;
         ServiceRules rules = new ServiceRules(vertx);

@@ -1,6 +1,8 @@
 package io.mcpstore.admin;
 
 import io.mcpstore.bus.Addresses;
+import io.mcpstore.cluster.Replicas;
+import io.mcpstore.config.ServicePlacement;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,9 +22,16 @@ final class AdminBus {
     static final long CALL_GRACE_MS = 5_000;
 
     private final Vertx vertx;
+    /** The replicas of services when clustered (null alone, or for a bus that makes no calls). */
+    private final Replicas replicas;
 
     AdminBus(Vertx vertx) {
+        this(vertx, null);
+    }
+
+    AdminBus(Vertx vertx, Replicas replicas) {
         this.vertx = vertx;
+        this.replicas = replicas;
     }
 
     /** A config-store change ({@code CONFIG_UPDATE}): the store's reply, or its refusal as a problem. */
@@ -56,6 +65,20 @@ final class AdminBus {
     }
 
     /** A request to a service's upstream verticle: its reply as it is, or a problem from {@link Problem#callFailed}. */
+    /**
+     * A call to a service's upstream: in a cluster to one of its replicas, as the MCP endpoints send them (its
+     * balance; failing at once when the replica's node leaves, and going once to another replica when {@code
+     * retrySafe}); alone, as {@link #upstream}.
+     */
+    Future<JsonObject> call(
+            String service, JsonObject body, long timeoutMs, ServicePlacement placement, boolean retrySafe) {
+        if (replicas == null) return upstream(service, body, timeoutMs);
+        return replicas.request(
+                        service, body, timeout(timeoutMs), placement == null ? null : placement.balance(), retrySafe)
+                .map(Message::body)
+                .recover(e -> Future.failedFuture(Problem.callFailed(service, e)));
+    }
+
     Future<JsonObject> upstream(String service, JsonObject body, long timeoutMs) {
         return vertx.eventBus()
                 .<JsonObject>request(Addresses.upstream(service), body, timeout(timeoutMs))

@@ -3,8 +3,10 @@ package io.mcpstore.admin;
 import io.mcpstore.catalog.Catalog;
 import io.mcpstore.catalog.CatalogView;
 import io.mcpstore.catalog.ServiceCatalog;
+import io.mcpstore.cluster.Replicas;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.security.AuditTrail;
 import io.mcpstore.security.AuthGate;
 import io.mcpstore.security.Principal;
@@ -261,7 +263,15 @@ final class ToolsApi extends Resource {
         JsonObject body = new JsonObject()
                 .put("method", "tools/call")
                 .put("params", new JsonObject().put("name", call.name()).put("arguments", call.arguments()));
-        return bus.upstream(call.service(), body, call.timeoutMs() + AdminBus.CALL_GRACE_MS)
+        ServiceConfig sc = current.get().services().get(call.service());
+        boolean retrySafe = Replicas.retrySafe(
+                sc == null ? null : sc.placement(), McpMethods.TOOLS_CALL, annotations(call.service(), call.name()));
+        return bus.call(
+                        call.service(),
+                        body,
+                        call.timeoutMs() + AdminBus.CALL_GRACE_MS,
+                        sc == null ? null : sc.placement(),
+                        retrySafe)
                 .compose(reply -> {
                     JsonObject error = reply.getJsonObject("error");
                     if (error != null) {
@@ -269,5 +279,17 @@ final class ToolsApi extends Resource {
                     }
                     return Future.succeededFuture(reply.getJsonObject("result", new JsonObject()));
                 });
+    }
+
+    /** The annotations the upstream gave its tool {@code name}, or null. */
+    private JsonObject annotations(String service, String name) {
+        ServiceCatalog sc = catalogs.get().service(service);
+        if (sc == null) return null;
+        for (Object o : sc.tools()) {
+            if (o instanceof JsonObject tool && name.equals(tool.getString("name"))) {
+                return tool.getValue("annotations") instanceof JsonObject a ? a : null;
+            }
+        }
+        return null;
     }
 }

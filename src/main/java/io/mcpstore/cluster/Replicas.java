@@ -2,7 +2,9 @@ package io.mcpstore.cluster;
 
 import io.mcpstore.bus.Addresses;
 import io.mcpstore.bus.Failures;
+import io.mcpstore.config.ServicePlacement;
 import io.mcpstore.config.ServicePlacement.Balance;
+import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.upstream.UpstreamState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -98,6 +100,24 @@ public final class Replicas {
         if (takes) down.remove(node);
         else down.add(node);
         if (down.isEmpty()) notTaking.remove(service);
+    }
+
+    /**
+     * Whether a call may go once more to another replica after its own went away: the service says {@code retry:
+     * safe}, or the method only reads ({@code resources/read}, {@code prompts/get}, {@code completion/complete}), or
+     * the tool is marked {@code readOnlyHint} or {@code idempotentHint}.
+     */
+    public static boolean retrySafe(ServicePlacement placement, String method, JsonObject toolAnnotations) {
+        if (placement != null && placement.retrySafe()) return true;
+        if (McpMethods.RESOURCES_READ.equals(method)
+                || McpMethods.PROMPTS_GET.equals(method)
+                || McpMethods.COMPLETION_COMPLETE.equals(method)) {
+            return true;
+        }
+        return McpMethods.TOOLS_CALL.equals(method)
+                && toolAnnotations != null
+                && (Boolean.TRUE.equals(toolAnnotations.getValue("readOnlyHint"))
+                        || Boolean.TRUE.equals(toolAnnotations.getValue("idempotentHint")));
     }
 
     /** The replicas of a clustered gateway for the router whose context this runs on; null when not clustered. */

@@ -636,17 +636,10 @@ final class McpDispatcher {
      * {@code retry: safe}, or the tool says it is read-only or idempotent, or the method only reads.
      */
     private boolean retrySafe(ServiceConfig sc, String service, String method, JsonObject params) {
-        if (sc != null && sc.placement().retrySafe()) return true;
-        if (McpMethods.RESOURCES_READ.equals(method)
-                || McpMethods.PROMPTS_GET.equals(method)
-                || McpMethods.COMPLETION_COMPLETE.equals(method)) {
-            return true;
-        }
-        if (!McpMethods.TOOLS_CALL.equals(method)) return false;
-        JsonObject annotations = annotations(service, params.getString("name"));
-        return annotations != null
-                && (Boolean.TRUE.equals(annotations.getValue("readOnlyHint"))
-                        || Boolean.TRUE.equals(annotations.getValue("idempotentHint")));
+        return Replicas.retrySafe(
+                sc == null ? null : sc.placement(),
+                method,
+                McpMethods.TOOLS_CALL.equals(method) ? annotations(service, params.getString("name")) : null);
     }
 
     /** The annotations the upstream gave its tool {@code name}, or null. */
