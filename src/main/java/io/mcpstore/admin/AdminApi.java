@@ -69,7 +69,7 @@ public final class AdminApi {
         this.services = new ServicesApi(bus, current, catalogs, rules, cluster, history);
         this.restServices = new RestServicesApi(bus, current, vertx, rules, gate);
         this.apps = new AppsApi(bus, current);
-        this.tools = new ToolsApi(bus, current, catalogs, gate);
+        this.tools = new ToolsApi(bus, current, catalogs, gate, metrics);
         this.config = new ConfigApi(bus, current, rules);
         this.auth = new AuthApi(bus, current, gate, authenticator);
         this.users = new UsersApi(bus, current);

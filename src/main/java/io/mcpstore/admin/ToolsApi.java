@@ -6,6 +6,7 @@ import io.mcpstore.catalog.ServiceCatalog;
 import io.mcpstore.cluster.Replicas;
 import io.mcpstore.config.AppConfig;
 import io.mcpstore.config.ServiceConfig;
+import io.mcpstore.metrics.GatewayMetrics;
 import io.mcpstore.protocol.McpMethods;
 import io.mcpstore.security.AuditTrail;
 import io.mcpstore.security.AuthGate;
@@ -28,11 +29,14 @@ final class ToolsApi extends Resource {
 
     private final Supplier<Catalog> catalogs;
     private final AuthGate gate;
+    /** The same tool-call meters as the MCP endpoints', so the dashboard counts the console's calls too. */
+    private final GatewayMetrics metrics;
 
-    ToolsApi(AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, AuthGate gate) {
+    ToolsApi(AdminBus bus, CurrentConfig current, Supplier<Catalog> catalogs, AuthGate gate, GatewayMetrics metrics) {
         super(bus, current);
         this.catalogs = catalogs;
         this.gate = gate;
+        this.metrics = metrics;
     }
 
     void list(RoutingContext ctx) {
@@ -266,12 +270,14 @@ final class ToolsApi extends Resource {
         ServiceConfig sc = current.get().services().get(call.service());
         boolean retrySafe = Replicas.retrySafe(
                 sc == null ? null : sc.placement(), McpMethods.TOOLS_CALL, annotations(call.service(), call.name()));
+        long start = System.nanoTime();
         return bus.call(
                         call.service(),
                         body,
                         call.timeoutMs() + AdminBus.CALL_GRACE_MS,
                         sc == null ? null : sc.placement(),
                         retrySafe)
+                .andThen(ar -> metrics.toolCall(call.service(), call.name(), outcome(ar), System.nanoTime() - start))
                 .compose(reply -> {
                     JsonObject error = reply.getJsonObject("error");
                     if (error != null) {
@@ -291,5 +297,18 @@ final class ToolsApi extends Resource {
             }
         }
         return null;
+    }
+
+    /** As the MCP endpoints count a call: the upstream's answer (a tool error or not), a timeout, or a failure. */
+    private static String outcome(AsyncResult<JsonObject> ar) {
+        if (ar.succeeded()) {
+            if (ar.result().getJsonObject("error") != null) return "failed";
+            return Boolean.TRUE.equals(ar.result()
+                            .getJsonObject("result", new JsonObject())
+                            .getValue("isError"))
+                    ? "tool_error"
+                    : "ok";
+        }
+        return Problem.of(ar.cause()).status == 504 ? "timeout" : "failed";
     }
 }

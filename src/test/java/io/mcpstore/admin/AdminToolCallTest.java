@@ -45,6 +45,27 @@ class AdminToolCallTest {
         return api.post("/tools/call", new JsonObject().put("name", name).put("arguments", arguments));
     }
 
+    /** What /metrics says of fx's echo tool: calls answered ok so far (0 before the first). */
+    private static double echoCallsCounted() {
+        String metrics = gateway.get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(?m)^mcpstore_tool_calls_total\\{[^}]*outcome=\"ok\"[^}]*service=\"fx\"[^}]*tool=\"echo\"[^}]*} (\\S+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void callsThroughTheApiAreCountedAsCallsThroughMcpAre() {
+        double before = echoCallsCounted();
+        for (int i = 0; i < 3; i++) {
+            assertThat(call("fx__echo", new JsonObject().put("text", "counted")).statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(echoCallsCounted()).isEqualTo(before + 3);
+        assertThat(gateway.get("/metrics").body())
+                .containsPattern("mcpstore_tool_call_latency_seconds\\{[^}]*service=\"fx\"[^}]*tool=\"echo\"");
+    }
+
     @Test
     void argumentsTheUpstreamRefusesAre400WithTheUpstreamsMessage() {
         HttpResponse<String> response =
