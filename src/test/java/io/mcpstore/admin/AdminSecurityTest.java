@@ -97,6 +97,26 @@ class AdminSecurityTest {
         assertThat(api.get("/openapi.yaml").statusCode()).isEqualTo(200);
     }
 
+    /** A password changed through the API ends the sign-ins made with the old one; a new sign-in works. */
+    @Test
+    void changingAPasswordEndsTheSignInsMadeWithTheOldOne() {
+        TestIdentities.putUser(gateway, "pw", "viewer", PASSWORD);
+        String before = login("pw", PASSWORD);
+        assertThat(as(before, "GET", "/auth/me", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> changed = as(
+                admin,
+                "PUT",
+                "/users/pw",
+                new JsonObject().put("role", "viewer").put("password", "a new password 42"));
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        HttpResponse<String> old = as(before, "GET", "/auth/me", null);
+        assertThat(old.statusCode()).isEqualTo(401);
+        assertThat(old.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+        String after = login("pw", "a new password 42");
+        assertThat(Api.json(as(after, "GET", "/auth/me", null)).getString("subject"))
+                .isEqualTo("pw");
+    }
+
     @Test
     void meShowsThePrincipal() {
         JsonObject me = Api.json(as(operator, "GET", "/auth/me", null));
