@@ -1,12 +1,10 @@
 package io.mcpstore.audit;
 
+import io.mcpstore.config.StoreTables;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -27,13 +25,7 @@ final class PostgresAuditStore implements AuditStore {
 
     PostgresAuditStore(Vertx vertx, String url, String schema) {
         this.schema = schema;
-        PgConnectOptions connect =
-                PgConnectOptions.fromUri(url).setReconnectAttempts(0).addProperty("application_name", "mcpstore");
-        this.pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(2).setConnectionTimeout(3).setIdleTimeout(60))
-                .connectingTo(connect)
-                .using(vertx)
-                .build();
+        this.pool = StoreTables.pool(vertx, url);
     }
 
     private String table() {
@@ -42,17 +34,14 @@ final class PostgresAuditStore implements AuditStore {
 
     @Override
     public Future<Void> start() {
-        // Under the config store's advisory lock name, so that two gateways starting do not race on the DDL.
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
-                        .execute(Tuple.of("mcpstore:" + schema))
-                        .compose(v -> conn.query("CREATE SCHEMA IF NOT EXISTS " + schema + ";"
-                                        + " CREATE TABLE IF NOT EXISTS " + table()
-                                        + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL, kind text, who text,"
-                                        + " outcome text, tool text, entry jsonb NOT NULL);"
-                                        + " CREATE INDEX IF NOT EXISTS audit_at ON " + table() + " (at);"
-                                        + " CREATE INDEX IF NOT EXISTS audit_who ON " + table() + " (who)")
-                                .execute()))
-                .mapEmpty();
+        return StoreTables.create(
+                pool,
+                schema,
+                "CREATE TABLE IF NOT EXISTS " + table()
+                        + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL, kind text, who text,"
+                        + " outcome text, tool text, entry jsonb NOT NULL);"
+                        + " CREATE INDEX IF NOT EXISTS audit_at ON " + table() + " (at);"
+                        + " CREATE INDEX IF NOT EXISTS audit_who ON " + table() + " (who)");
     }
 
     @Override
