@@ -56,6 +56,34 @@ export async function api(path, options = {}) {
 }
 
 /**
+ * Reads a text/event-stream response to its end, calling onEvent(name, data) per event with its JSON data; onEvent
+ * may return false to stop reading. Resolves true when stopped so, false when the stream ended.
+ */
+export async function readEvents(res, onEvent) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return false;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message', data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) name = line.slice(7);
+        else if (line.startsWith('data: ')) data += line.slice(6);
+      }
+      if (data && onEvent(name, JSON.parse(data)) === false) {
+        reader.cancel().catch(() => {});
+        return true;
+      }
+    }
+  }
+}
+
+/**
  * The live event stream (GET api/v1/events) read with fetch, not EventSource, because EventSource cannot send the
  * bearer header. Calls onEvent(name, data) per event; reconnects after a drop until the signal aborts.
  */
@@ -66,25 +94,11 @@ export async function events(onEvent, signal, onStatus = () => {}) {
       if (res.status === 401) { onStatus('signed-out'); return; }
       if (!res.ok) throw new Error('HTTP ' + res.status);
       onStatus('live');
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let name = 'message', data = '';
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) name = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (data) onEvent(name, JSON.parse(data));
-          if (name === 'expired') { onStatus('signed-out'); return; }
-        }
-      }
+      const stopped = await readEvents(res, (name, data) => {
+        onEvent(name, data);
+        return name !== 'expired';
+      });
+      if (stopped) { onStatus('signed-out'); return; }
     } catch (e) {
       if (signal.aborted) return;
     }

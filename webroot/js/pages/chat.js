@@ -3,7 +3,7 @@
 // streams in as it arrives, and each tool call the model makes — name, arguments, result — shows inline. Transcripts
 // are kept per user in the gateway's web data store. Admins set the endpoint in the settings form (the key is
 // write-only: blank keeps the stored one).
-import { api, token, ApiError, SignInNeeded } from '../api.js';
+import { api, token, readEvents, ApiError, SignInNeeded } from '../api.js';
 import { h, field } from '../dom.js';
 
 export async function render(view, { me, notify, failed, params }) {
@@ -250,22 +250,5 @@ async function stream(path, json, onEvent, signal) {
     try { problem = await res.json(); } catch (e) { /* not JSON */ }
     throw new ApiError(res.status, problem || { detail: 'HTTP ' + res.status });
   }
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let name = 'message', data = '';
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) name = line.slice(7);
-        else if (line.startsWith('data: ')) data += line.slice(6);
-      }
-      if (data) onEvent(name, JSON.parse(data));
-    }
-  }
+  await readEvents(res, onEvent);
 }
