@@ -65,6 +65,11 @@ final class AdminBus {
     }
 
     /** A request to a service's upstream verticle: its reply as it is, or a problem from {@link Problem#callFailed}. */
+    /** Whether calls go to replicas of a cluster (else to the one local upstream). */
+    boolean clustered() {
+        return replicas != null;
+    }
+
     /**
      * A call to a service's upstream: in a cluster to one of its replicas, as the MCP endpoints send them (its
      * balance; failing at once when the replica's node leaves, and going once to another replica when {@code

@@ -2,6 +2,7 @@ package io.mcpstore.admin;
 
 import io.mcpstore.config.ChatSettings;
 import io.mcpstore.security.Principal;
+import io.mcpstore.upstream.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.HashMap;
@@ -301,15 +301,14 @@ final class ChatTurn {
             resp.endHandler(v -> stream.whole(body));
             return;
         }
-        RecordParser lines = RecordParser.newDelimited("\n", stream::line).maxRecordSize(ChatApi.MAX_LINE_BYTES);
-        lines.exceptionHandler(e -> {
+        SseParser events = new SseParser(e -> stream.data(e.data()), ChatApi.MAX_LINE_BYTES, tooLarge -> {
             promise.tryFail(new CompletionStream.Malformed(
                     "a stream line is longer than " + ChatApi.MAX_LINE_BYTES + " bytes"));
             resp.request().reset();
         });
         resp.handler(b -> {
             heard.run();
-            lines.handle(b);
+            events.feed(b.getBytes());
         });
         resp.endHandler(v -> stream.end());
     }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The streamed chat-completion chunks of one answer, gathered line by line ({@code data: {...}} lines of an SSE
- * stream, {@code [DONE]} last): its text, handed on as it arrives, and its tool calls, assembled by index from their
- * pieces. Bounded: the text and each call's arguments at {@link ChatApi#ChatApi.MAX_ANSWER_CHARS}, {@link
+ * The streamed chat-completion chunks of one answer, gathered event by event ({@code data: {...}} events of an SSE
+ * stream read by {@link io.mcpstore.upstream.SseParser}, {@code [DONE]} last): its text, handed on as it arrives, and
+ * its tool calls, assembled by index from their pieces. Bounded: the text and each call's arguments at {@link ChatApi#ChatApi.MAX_ANSWER_CHARS}, {@link
  * ChatApi#ChatApi.MAX_CALLS_PER_ROUND} calls. The first breach of the protocol or a bound fails the answer ({@link Malformed}).
  */
 final class CompletionStream {
@@ -44,13 +44,10 @@ final class CompletionStream {
         this.names = names;
     }
 
-    /** One line of the stream (without its \n). */
-    void line(Buffer raw) {
+    /** The data of one event of the stream (comments, names and ids are the parser's). */
+    void data(String raw) {
         if (promise.future().isComplete()) return;
-        String line = raw.toString();
-        if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
-        if (!line.startsWith("data:")) return; // comments, event names, ids, blank separators
-        String data = line.substring(5).trim();
+        String data = raw.trim();
         if (data.isEmpty()) return;
         if (data.equals("[DONE]")) {
             done = true;

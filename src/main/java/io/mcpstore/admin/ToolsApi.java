@@ -268,8 +268,15 @@ final class ToolsApi extends Resource {
                 .put("method", "tools/call")
                 .put("params", new JsonObject().put("name", call.name()).put("arguments", call.arguments()));
         ServiceConfig sc = current.get().services().get(call.service());
-        boolean retrySafe = Replicas.retrySafe(
-                sc == null ? null : sc.placement(), McpMethods.TOOLS_CALL, annotations(call.service(), call.name()));
+        // Whether it may go to another replica: only a clustered bus asks (no catalog scan alone).
+        boolean retrySafe = false;
+        if (bus.clustered()) {
+            ServiceCatalog held = catalogs.get().service(call.service());
+            retrySafe = Replicas.retrySafe(
+                    sc == null ? null : sc.placement(),
+                    McpMethods.TOOLS_CALL,
+                    held == null ? null : held.toolAnnotations(call.name()));
+        }
         long start = System.nanoTime();
         return bus.call(
                         call.service(),
@@ -285,18 +292,6 @@ final class ToolsApi extends Resource {
                     }
                     return Future.succeededFuture(reply.getJsonObject("result", new JsonObject()));
                 });
-    }
-
-    /** The annotations the upstream gave its tool {@code name}, or null. */
-    private JsonObject annotations(String service, String name) {
-        ServiceCatalog sc = catalogs.get().service(service);
-        if (sc == null) return null;
-        for (Object o : sc.tools()) {
-            if (o instanceof JsonObject tool && name.equals(tool.getString("name"))) {
-                return tool.getValue("annotations") instanceof JsonObject a ? a : null;
-            }
-        }
-        return null;
     }
 
     /** As the MCP endpoints count a call: the upstream's answer (a tool error or not), a timeout, or a failure. */

@@ -62,4 +62,15 @@ public record ServiceCatalog(
         if (era != null) json.put("era", era);
         return error == null ? json : json.put("error", error);
     }
+
+    /** The annotations the upstream gave its tool {@code name} (readOnlyHint, idempotentHint, …), or null. */
+    public JsonObject toolAnnotations(String name) {
+        if (tools == null || name == null) return null;
+        for (Object o : tools) {
+            if (o instanceof JsonObject tool && name.equals(tool.getString("name"))) {
+                return tool.getValue("annotations") instanceof JsonObject a ? a : null;
+            }
+        }
+        return null;
+    }
 }

@@ -642,16 +642,9 @@ final class McpDispatcher {
                 McpMethods.TOOLS_CALL.equals(method) ? annotations(service, params.getString("name")) : null);
     }
 
-    /** The annotations the upstream gave its tool {@code name}, or null. */
     private JsonObject annotations(String service, String name) {
         ServiceCatalog sc = catalog.service(service);
-        if (sc == null || name == null) return null;
-        for (Object o : sc.tools()) {
-            if (o instanceof JsonObject tool && name.equals(tool.getString("name"))) {
-                return tool.getValue("annotations") instanceof JsonObject a ? a : null;
-            }
-        }
-        return null;
+        return sc == null ? null : sc.toolAnnotations(name);
     }
 
     private static Throwable busFailure(

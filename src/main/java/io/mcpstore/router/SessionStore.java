@@ -162,7 +162,9 @@ final class SessionStore {
 
     /** The owner node of a session served here for another node; {@code null} for this node's own (or none). */
     String owner(String id) {
-        Remote r = id == null || sessions.containsKey(id) ? null : remote.get(id);
+        // Alone (or with no other node's session in use) there is no owner to find: no lookup per request.
+        if (id == null || remote.isEmpty()) return null;
+        Remote r = sessions.containsKey(id) ? null : remote.get(id);
         return r == null ? null : r.owner();
     }
 
